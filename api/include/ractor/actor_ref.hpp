@@ -1,0 +1,101 @@
+#pragma once
+/// \file
+/// A typed reference to an actor: everything `any_actor_ref` does, plus cast and call.
+
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+
+#include <ractor/any_actor_ref.hpp>
+#include <ractor/call_result.hpp>
+#include <ractor/detail/actor_cell.hpp>
+#include <ractor/errors.hpp>
+#include <ractor/reply_port.hpp>
+#include <ractor/send_status.hpp>
+
+namespace ractor {
+
+namespace detail {
+
+/// The reply type `R` of a request builder callable as `build(reply_port<R>)`.
+template <class F>
+struct reply_type_of : reply_type_of<decltype(&std::decay_t<F>::operator())> {};
+template <class C, class Ret, class R>
+struct reply_type_of<Ret (C::*)(reply_port<R>) const> {
+    using type = R;
+};
+template <class C, class Ret, class R>
+struct reply_type_of<Ret (C::*)(reply_port<R>)> {
+    using type = R;
+};
+template <class Ret, class R>
+struct reply_type_of<Ret (*)(reply_port<R>)> {
+    using type = R;
+};
+
+/// Throws `wrong_message_type` unless `cell` accepts messages of type `expected`.
+void check_message_type(const cell_base& cell, const std::type_info& expected);
+
+}  // namespace detail
+
+/// A reference to an actor that accepts messages of type `Msg` (ractor's `ActorRef<Msg>`).
+template <class Msg>
+class actor_ref : public any_actor_ref {
+public:
+    using message_type = Msg;
+
+    actor_ref() = default;
+    /// Wraps a cell known to accept `Msg` (the library's own constructor).
+    explicit actor_ref(detail::cell_ptr cell) noexcept : any_actor_ref(std::move(cell)) {}
+
+    /// Queues `msg` without waiting. Messages from one sender arrive in the order sent.
+    send_status cast(Msg msg) const {
+        auto* e = new detail::message_envelope<Msg>(std::move(msg));
+        return cell()->push_message(e);
+    }
+
+    /// Sends the request built by `build(reply_port<R>)` and waits for the reply, at most
+    /// `timeout`. Inside a handler only the calling actor waits (its fiber parks); outside
+    /// actors the calling thread blocks (asio) or the simulation runs until the reply.
+    template <class Build>
+    auto call(Build&& build, duration timeout) const {
+        return call_impl(std::forward<Build>(build), timeout);
+    }
+
+    /// As `call(build, timeout)`, without a timeout.
+    template <class Build>
+    auto call(Build&& build) const {
+        return call_impl(std::forward<Build>(build), std::nullopt);
+    }
+
+private:
+    template <class Build>
+    auto call_impl(Build&& build, std::optional<duration> timeout) const {
+        using R = typename detail::reply_type_of<Build>::type;
+        const runtime& rt = detail::caller_runtime(*cell());
+        auto slot = std::make_shared<detail::reply_slot<R>>();
+        slot->exec = &rt.executor;
+        slot->token = rt.executor.prepare_park();
+        std::optional<time_point> deadline;
+        if (timeout) deadline = rt.clock.now() + *timeout;
+        send_status sent = cast(build(reply_port<R>(slot)));
+        if (sent != send_status::ok) {
+            return call_result<R>::sender_error(std::string(to_string(sent)));
+        }
+        switch (detail::await_reply(*slot, deadline)) {
+            case detail::reply_slot_base::done: return call_result<R>::success(std::move(*slot->value));
+            case detail::reply_slot_base::dropped: return call_result<R>::sender_error(slot->drop_reason);
+            default: return call_result<R>::timeout();
+        }
+    }
+};
+
+template <class Msg>
+actor_ref<Msg> any_actor_ref::as() const {
+    detail::check_message_type(*cell(), typeid(Msg));
+    return actor_ref<Msg>(cell());
+}
+
+}  // namespace ractor

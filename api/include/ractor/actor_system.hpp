@@ -1,0 +1,88 @@
+#pragma once
+/// \file
+/// The actor system of one node: spawning, the actor table, the name registry.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ractor/actor_ref.hpp>
+#include <ractor/any_actor_ref.hpp>
+#include <ractor/detail/typed_cell.hpp>
+#include <ractor/runtime/runtime.hpp>
+#include <ractor/spawn_options.hpp>
+
+namespace ractor {
+
+/// One node's actors. Owns the actor table, the id counter and the name registry; nothing
+/// here is process-wide, so a simulator can host many systems in one process.
+///
+/// Destroying the system kills every actor still alive and waits for them.
+class actor_system {
+public:
+    /// A system running on `rt`, which must outlive it.
+    explicit actor_system(const runtime& rt);
+    ~actor_system();
+    actor_system(const actor_system&) = delete;
+    actor_system& operator=(const actor_system&) = delete;
+
+    /// Spawns an actor with behaviour `behaviour`: runs its pre_start with `args` on the
+    /// calling fiber, and returns once it has started. Throws `spawn_error` if the name is
+    /// taken (the holder is untouched) or pre_start threw (the name is freed again).
+    template <class A>
+    actor_ref<typename A::message_type> spawn(A behaviour, typename A::arguments_type args = {},
+                                              spawn_options options = {}) {
+        using cell_t = detail::typed_cell<A>;
+        detail::cell_ptr cell(new cell_t(*this, next_local_id(), options.name.value_or(""),
+                                         options.mailbox_capacity, std::move(behaviour)));
+        start(cell, options, [](detail::cell_base& c, void* a) {
+            static_cast<cell_t&>(c).pre_start(std::move(*static_cast<typename A::arguments_type*>(a)));
+        }, &args);
+        return actor_ref<typename A::message_type>(std::move(cell));
+    }
+
+    /// The actor registered under `name`, if any.
+    std::optional<any_actor_ref> where_is(std::string_view name) const;
+    /// The actor registered under `name` typed for `Msg`; throws `wrong_message_type` if it
+    /// accepts another type.
+    template <class Msg>
+    std::optional<actor_ref<Msg>> where_is(std::string_view name) const {
+        auto found = where_is(name);
+        if (!found) return std::nullopt;
+        return found->template as<Msg>();
+    }
+    /// All registered names, sorted.
+    std::vector<std::string> registered() const;
+
+    /// The number of actors that have started and not yet stopped.
+    std::size_t alive_count() const;
+    /// Kills every living actor and waits until all stopped.
+    void shutdown();
+
+    /// The runtime this system runs on.
+    const ractor::runtime& runtime() const noexcept { return rt_; }
+    /// This node's id (from the runtime).
+    std::uint64_t node_id() const noexcept { return rt_.node_id; }
+
+    /// Called by cells: the registry and actor table bookkeeping of their lifecycle.
+    void release_name(const detail::cell_base& cell);
+    void forget(const detail::cell_base& cell);
+
+private:
+    using start_fn = void (*)(detail::cell_base&, void*);
+    void start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn, void* args);
+    std::uint64_t next_local_id() noexcept { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+
+    const ractor::runtime& rt_;
+    std::atomic<std::uint64_t> next_id_{1};
+    mutable std::mutex mutex_;  ///< guards the two maps
+    std::map<std::uint64_t, detail::cell_ptr> alive_;
+    std::map<std::string, detail::cell_ptr, std::less<>> names_;
+};
+
+}  // namespace ractor

@@ -1,0 +1,166 @@
+#pragma once
+/// \file
+/// The type-erased core of an actor: queues, lifecycle, links. Typed actors derive from it.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <vector>
+
+#include <ractor/actor_id.hpp>
+#include <ractor/actor_status.hpp>
+#include <ractor/boxed_state.hpp>
+#include <ractor/detail/cell_ptr.hpp>
+#include <ractor/detail/mpsc_queue.hpp>
+#include <ractor/detail/spinlock.hpp>
+#include <ractor/runtime/runtime.hpp>
+#include <ractor/send_status.hpp>
+#include <ractor/supervision_event.hpp>
+
+namespace ractor {
+class actor_system;
+}
+
+namespace ractor::detail {
+
+/// A queued user message; the typed cell knows the concrete type.
+struct envelope : mpsc_node {
+    std::uint64_t sender = 0;  ///< local id of the sending actor, 0 outside actors (trace only)
+    virtual ~envelope() = default;
+};
+
+/// A queued message of type `M`.
+template <class M>
+struct message_envelope final : envelope {
+    explicit message_envelope(M&& m) : msg(std::move(m)) {}
+    M msg;
+};
+
+/// A queued supervision event.
+struct event_envelope final : mpsc_node {
+    explicit event_envelope(supervision_event e) : event(std::move(e)) {}
+    supervision_event event;
+};
+
+/// The runtime-independent actor machinery.
+///
+/// Four sources of work, served in priority order: the kill flag, the stop request, the
+/// supervision-event queue, the message queue. `sched_` guarantees that at most one
+/// worker runs the cell at a time: whoever flips it from false to true schedules the cell
+/// (holding a reference while it is queued or running).
+class cell_base : public runnable {
+public:
+    cell_base(const cell_base&) = delete;
+    cell_base& operator=(const cell_base&) = delete;
+
+    actor_id id() const noexcept { return id_; }
+    const std::string& name() const noexcept { return name_; }
+    actor_system& system() const noexcept { return system_; }
+    const runtime& rt() const noexcept { return rt_; }
+    actor_status status() const noexcept { return status_.load(std::memory_order_acquire); }
+
+    /// The message type the typed actor accepts.
+    virtual const std::type_info& message_type() const noexcept = 0;
+
+    /// Queues `e` (taking ownership; deleted if refused).
+    send_status push_message(envelope* e);
+    /// Queues a supervision event; dropped if the cell is stopping or stopped.
+    void push_event(supervision_event ev);
+
+    void stop(std::string_view reason);
+    void kill();
+    void drain();
+    /// Parks the caller until the cell is stopped.
+    void wait();
+
+    /// Makes `supervisor` the one supervisor of this cell.
+    void link_to(cell_base& supervisor);
+    /// Detaches this cell from its supervisor.
+    void unlink();
+    /// Makes `watcher` receive this cell's exit as a monitor event.
+    void add_monitor(cell_base& watcher);
+    void remove_monitor(const cell_base& watcher);
+
+    void run(std::size_t budget) noexcept final;
+
+    /// Runs pre_start through `start_fn`, then starts the actor (called by actor_system).
+    /// Throws spawn_error with the exception text if pre_start threw.
+    void start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor);
+
+    /// Records a trace event about this cell if tracing is on.
+    void trace(trace_kind kind, std::uint64_t peer = 0, std::uint64_t value = 0,
+               std::string_view text = {}) const;
+
+    friend void add_ref(cell_base* c) noexcept;
+    friend void release(cell_base* c) noexcept;
+    friend wake_reason park_here(executor& ex, park_token token,
+                                 std::optional<time_point> deadline);
+
+protected:
+    cell_base(actor_system& system, std::uint64_t local_id, std::string name,
+              std::size_t mailbox_capacity);
+    virtual ~cell_base();
+
+    virtual void invoke_post_start() = 0;
+    virtual void invoke_handle(envelope& e) = 0;
+    virtual void invoke_supervisor_evt(const supervision_event& e) = 0;
+    virtual void invoke_post_stop() = 0;
+    /// Moves the state out (destroying it if nobody wants it); empty if there is none.
+    virtual boxed_state take_state() = 0;
+
+private:
+    enum class exit_kind : std::uint8_t { stopped, killed, failed };
+
+    /// Runs one callback, turning exceptions into an exit. Returns false if the cell exited.
+    template <class F>
+    bool guarded(F&& callback);
+    void exit(exit_kind kind, std::string reason);
+    void notify();
+    bool has_work() const noexcept;
+    void drop_queued() noexcept;
+
+    actor_system& system_;
+    const runtime& rt_;
+    const actor_id id_;
+    const std::string name_;
+    const std::size_t mailbox_capacity_;  ///< 0: unbounded
+
+    std::atomic<std::uint32_t> refs_{0};
+    std::atomic<bool> sched_{true};  ///< true until start() hands the cell to the executor
+    std::atomic<actor_status> status_{actor_status::unstarted};
+    std::atomic<bool> kill_requested_{false};
+    std::atomic<bool> stop_requested_{false};
+    bool post_start_pending_ = false;  ///< only touched by the running worker
+    std::atomic<std::size_t> queued_{0};  ///< only counted when mailbox_capacity_ > 0
+
+    mpsc_queue mailbox_;
+    mpsc_queue events_;
+
+    mutable spinlock lock_;  ///< guards the members below
+    std::string stop_reason_;
+    park_token parked_{};                  ///< the running handler's park, for kill
+    cell_ptr supervisor_;
+    std::vector<cell_ptr> children_;
+    std::vector<cell_ptr> monitors_;       ///< actors watching this one
+    std::vector<park_token> waiters_;      ///< callers of wait()
+};
+
+/// The cell whose handler the calling fiber is running, or null outside actors.
+cell_base* current_cell() noexcept;
+
+/// The runtime of the caller: its own actor's, else (outside actors) `fallback`'s.
+const runtime& caller_runtime(const cell_base& fallback) noexcept;
+
+/// Parks on `ex` at a park point of the current actor (if any): a kill interrupts it by
+/// throwing `actor_killed`. Outside actors it simply parks.
+wake_reason park_here(executor& ex, park_token token, std::optional<time_point> deadline);
+
+/// The text of an exception, for failure events.
+std::string describe(std::exception_ptr e);
+
+}  // namespace ractor::detail

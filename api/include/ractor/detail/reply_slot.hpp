@@ -1,0 +1,53 @@
+#pragma once
+/// \file
+/// The rendezvous between a caller and a reply port.
+
+#include <atomic>
+#include <optional>
+#include <string>
+
+#include <ractor/runtime/executor.hpp>
+
+namespace ractor::detail {
+
+/// Shared by a caller and the reply port of its request. Exactly one of the port (reply or
+/// drop) and the caller (abandon on timeout or kill) wins the `pending` state.
+struct reply_slot_base {
+    enum state_t : int { pending, writing, done, dropped, abandoned };
+
+    std::atomic<int> state{pending};
+    executor* exec = nullptr;  ///< where the caller parks
+    park_token token{};        ///< the caller's park
+    std::string drop_reason;   ///< written before `dropped` is published
+
+    /// The port side gives up without a reply: wakes the caller with a sender error.
+    void drop(std::string reason) noexcept {
+        int expected = pending;
+        if (!state.compare_exchange_strong(expected, writing, std::memory_order_acq_rel)) return;
+        drop_reason = std::move(reason);
+        state.store(dropped, std::memory_order_release);
+        exec->unpark(token);
+    }
+};
+
+/// A slot for a reply of type `R`.
+template <class R>
+struct reply_slot final : reply_slot_base {
+    std::optional<R> value;
+
+    /// Delivers the reply; false if the caller already gave up.
+    bool fulfil(R&& v) {
+        int expected = pending;
+        if (!state.compare_exchange_strong(expected, writing, std::memory_order_acq_rel)) return false;
+        value.emplace(std::move(v));
+        state.store(done, std::memory_order_release);
+        exec->unpark(token);
+        return true;
+    }
+};
+
+/// Waits for `slot` until it is fulfilled, dropped or `deadline` passes; returns the final
+/// state (`done`, `dropped` or `abandoned`). A kill of the calling actor unwinds out of it.
+int await_reply(reply_slot_base& slot, std::optional<time_point> deadline);
+
+}  // namespace ractor::detail

@@ -1,0 +1,15 @@
+#pragma once
+/// \file
+/// Everything a user of the actor API needs, in one include.
+
+#include <ractor/actor.hpp>
+#include <ractor/actor_ref.hpp>
+#include <ractor/actor_system.hpp>
+#include <ractor/any_actor_ref.hpp>
+#include <ractor/call_result.hpp>
+#include <ractor/errors.hpp>
+#include <ractor/exit_reason.hpp>
+#include <ractor/reply_port.hpp>
+#include <ractor/spawn_options.hpp>
+#include <ractor/supervision_event.hpp>
+#include <ractor/timers.hpp>

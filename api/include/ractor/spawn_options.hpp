@@ -1,0 +1,24 @@
+#pragma once
+/// \file
+/// Options of `actor_system::spawn`.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include <ractor/any_actor_ref.hpp>
+
+namespace ractor {
+
+/// How to spawn an actor. Use designated initializers: `{.name = "db", .supervisor = self}`.
+struct spawn_options {
+    /// A name unique on the node; spawning fails if it is taken.
+    std::optional<std::string> name{};
+    /// Link the new actor to this supervisor, which then gets a `started` event.
+    any_actor_ref supervisor{};
+    /// Bound of the message queue; 0 means unbounded. A cast to a full mailbox is refused
+    /// with `send_status::mailbox_full`.
+    std::size_t mailbox_capacity = 0;
+};
+
+}  // namespace ractor

@@ -1,0 +1,453 @@
+// The actor run loop, lifecycle and links: the type-erased core every typed actor shares.
+#include <ractor/detail/actor_cell.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+
+#include <ractor/actor_system.hpp>
+#include <ractor/errors.hpp>
+
+namespace ractor::detail {
+
+namespace {
+
+/// The cell whose callback runs on this thread's current fiber. Every fiber that runs a
+/// callback sets it first, and every park point restores it after waking, so fibers that
+/// interleave on one thread never see each other's value.
+thread_local cell_base* current = nullptr;
+
+/// Sets `current` for one scope.
+class current_scope {
+public:
+    explicit current_scope(cell_base* c) noexcept : saved_(current) { current = c; }
+    ~current_scope() { current = saved_; }
+
+private:
+    cell_base* saved_;
+};
+
+}  // namespace
+
+cell_base* current_cell() noexcept { return current; }
+
+const runtime& caller_runtime(const cell_base& fallback) noexcept {
+    return current ? current->rt() : fallback.rt();
+}
+
+std::string describe(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        return ex.what();
+    } catch (const actor_killed&) {
+        return std::string(exit_reason::killed);
+    } catch (...) {
+        return "unknown exception";
+    }
+}
+
+void add_ref(cell_base* c) noexcept { c->refs_.fetch_add(1, std::memory_order_relaxed); }
+
+void release(cell_base* c) noexcept {
+    if (c->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
+}
+
+cell_base::cell_base(actor_system& system, std::uint64_t local_id, std::string name,
+                     std::size_t mailbox_capacity)
+    : system_(system),
+      rt_(system.runtime()),
+      id_{system.node_id(), local_id},
+      name_(std::move(name)),
+      mailbox_capacity_(mailbox_capacity) {}
+
+cell_base::~cell_base() { drop_queued(); }
+
+void cell_base::trace(trace_kind kind, std::uint64_t peer, std::uint64_t value,
+                      std::string_view text) const {
+    if (rt_.trace) rt_.trace->record({kind, id_.local, peer, value, text});
+}
+
+// ---- sending --------------------------------------------------------------------------
+
+send_status cell_base::push_message(envelope* e) {
+    const actor_status st = status();
+    send_status refused = st >= actor_status::stopping ? send_status::stopped
+                          : st == actor_status::draining ? send_status::draining
+                                                         : send_status::ok;
+    if (refused == send_status::ok && mailbox_capacity_ != 0 &&
+        queued_.fetch_add(1, std::memory_order_relaxed) >= mailbox_capacity_) {
+        queued_.fetch_sub(1, std::memory_order_relaxed);
+        refused = send_status::mailbox_full;
+    }
+    if (refused != send_status::ok) {
+        delete e;
+        return refused;
+    }
+    e->sender = current ? current->id_.local : 0;
+    if (rt_.trace) trace(trace_kind::send, e->sender);
+    mailbox_.push(e);
+    notify();
+    return send_status::ok;
+}
+
+void cell_base::push_event(supervision_event ev) {
+    if (status() >= actor_status::stopping) return;
+    events_.push(new event_envelope(std::move(ev)));
+    notify();
+}
+
+void cell_base::notify() {
+    if (!sched_.exchange(true, std::memory_order_seq_cst)) {
+        add_ref(this);  // the executor's reference, dropped when a run ends without work
+        rt_.executor.schedule(*this);
+    }
+}
+
+// ---- signals --------------------------------------------------------------------------
+
+void cell_base::stop(std::string_view reason) {
+    if (status() >= actor_status::stopping) return;
+    {
+        std::lock_guard g(lock_);
+        if (stop_requested_.load(std::memory_order_relaxed)) return;
+        stop_reason_ = reason;
+        stop_requested_.store(true, std::memory_order_release);
+    }
+    trace(trace_kind::signal, 0, 0, "stop");
+    notify();
+}
+
+void cell_base::kill() {
+    if (status() >= actor_status::stopping || kill_requested_.exchange(true)) return;
+    trace(trace_kind::signal, 0, 0, "kill");
+    park_token parked;
+    {
+        std::lock_guard g(lock_);
+        parked = parked_;
+    }
+    if (parked.waiter) rt_.executor.unpark(parked, wake_reason::interrupted);
+    notify();
+}
+
+void cell_base::drain() {
+    auto expected = actor_status::running;
+    if (status_.compare_exchange_strong(expected, actor_status::draining)) {
+        trace(trace_kind::signal, 0, 0, "drain");
+        notify();
+    }
+}
+
+void cell_base::wait() {
+    executor& ex = caller_runtime(*this).executor;
+    for (;;) {
+        park_token token = ex.prepare_park();
+        {
+            std::lock_guard g(lock_);
+            if (status() == actor_status::stopped) return;
+            waiters_.push_back(token);
+        }
+        park_here(ex, token, std::nullopt);
+    }
+}
+
+// ---- supervision ----------------------------------------------------------------------
+
+void cell_base::link_to(cell_base& supervisor) {
+    if (&supervisor == this) return;
+    cell_ptr old;
+    {
+        std::lock_guard g(lock_);
+        old = std::exchange(supervisor_, cell_ptr(&supervisor));
+    }
+    if (old.get() == &supervisor) return;
+    if (old) {
+        std::lock_guard g(old->lock_);
+        std::erase(old->children_, cell_ptr(this));
+        trace(trace_kind::unlink, old->id_.local);
+    }
+    bool supervisor_gone;
+    {
+        std::lock_guard g(supervisor.lock_);
+        supervisor_gone = supervisor.status() >= actor_status::stopping;
+        if (!supervisor_gone) supervisor.children_.emplace_back(this);
+    }
+    trace(trace_kind::link, supervisor.id_.local);
+    // A child never outlives its supervisor: linking to one that is already exiting kills it.
+    if (supervisor_gone) kill();
+}
+
+void cell_base::unlink() {
+    cell_ptr old;
+    {
+        std::lock_guard g(lock_);
+        old = std::exchange(supervisor_, cell_ptr());
+    }
+    if (!old) return;
+    std::lock_guard g(old->lock_);
+    std::erase(old->children_, cell_ptr(this));
+    trace(trace_kind::unlink, old->id_.local);
+}
+
+void cell_base::add_monitor(cell_base& watcher) {
+    bool gone;
+    {
+        std::lock_guard g(lock_);
+        gone = status() >= actor_status::stopping;
+        if (!gone) monitors_.emplace_back(&watcher);
+    }
+    watcher.trace(trace_kind::monitor, id_.local);
+    // Like Erlang's 'noproc': monitoring an actor that is already gone reports it at once.
+    if (gone) {
+        watcher.push_event({supervision_event::kind::terminated, any_actor_ref(cell_ptr(this)),
+                            "noproc", {}, true});
+    }
+}
+
+void cell_base::remove_monitor(const cell_base& watcher) {
+    std::lock_guard g(lock_);
+    std::erase_if(monitors_, [&](const cell_ptr& m) { return m.get() == &watcher; });
+}
+
+// ---- starting -------------------------------------------------------------------------
+
+void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor) {
+    status_.store(actor_status::starting, std::memory_order_release);
+    std::exception_ptr failure;
+    {
+        current_scope scope(this);
+        try {
+            start_fn(*this, ctx);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }
+    if (failure) {
+        const std::string text = describe(failure);
+        trace(trace_kind::spawn_failed, 0, 0, text);
+        status_.store(actor_status::stopped, std::memory_order_release);
+        drop_queued();
+        throw spawn_error("pre_start of actor " + id_.to_string() +
+                          (name_.empty() ? "" : " '" + name_ + "'") + " failed: " + text);
+    }
+    trace(trace_kind::start);
+    status_.store(actor_status::running, std::memory_order_release);
+    if (supervisor) {
+        link_to(*supervisor);
+        supervisor->push_event({supervision_event::kind::started, any_actor_ref(cell_ptr(this)), {}, {}, false});
+    }
+    post_start_pending_ = true;
+    // sched_ has been true since construction: hand the cell to the executor now.
+    add_ref(this);
+    rt_.executor.schedule(*this);
+}
+
+// ---- running --------------------------------------------------------------------------
+
+template <class F>
+bool cell_base::guarded(F&& callback) {
+    std::exception_ptr failure;
+    bool killed = false;
+    try {
+        callback();
+    } catch (const actor_killed&) {
+        killed = true;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    // Leave the catch blocks before exiting: exit() may park (never park inside a catch).
+    if (killed || kill_requested_.load(std::memory_order_acquire)) {
+        exit(exit_kind::killed, std::string(exit_reason::killed));
+        return false;
+    }
+    if (failure) {
+        const std::string text = describe(failure);
+        trace(trace_kind::fail, 0, 0, text);
+        exit(exit_kind::failed, text);
+        return false;
+    }
+    return true;
+}
+
+bool cell_base::has_work() const noexcept {
+    if (status() == actor_status::stopped) return !mailbox_.empty() || !events_.empty();
+    return kill_requested_.load(std::memory_order_acquire) ||
+           stop_requested_.load(std::memory_order_acquire) || post_start_pending_ ||
+           status() == actor_status::draining || !events_.empty() || !mailbox_.empty();
+}
+
+void cell_base::run(std::size_t budget) noexcept {
+    current_scope scope(this);
+    if (status() == actor_status::stopped) {
+        drop_queued();  // sends that raced with the exit
+    } else {
+        for (std::size_t done = 0; done < budget; ++done) {
+            if (kill_requested_.load(std::memory_order_acquire)) {
+                exit(exit_kind::killed, std::string(exit_reason::killed));
+                break;
+            }
+            if (post_start_pending_) {
+                post_start_pending_ = false;
+                if (!guarded([&] { invoke_post_start(); })) break;
+                continue;
+            }
+            if (stop_requested_.load(std::memory_order_acquire)) {
+                std::string reason;
+                {
+                    std::lock_guard g(lock_);
+                    reason = stop_reason_;
+                }
+                exit(exit_kind::stopped, std::move(reason));
+                break;
+            }
+            if (auto* n = events_.pop()) {
+                std::unique_ptr<event_envelope> ev(static_cast<event_envelope*>(n));
+                trace(trace_kind::supervision, ev->event.actor.id().local, 0, to_string(ev->event.what));
+                if (!guarded([&] { invoke_supervisor_evt(ev->event); })) break;
+                continue;
+            }
+            if (auto* n = mailbox_.pop()) {
+                std::unique_ptr<envelope> msg(static_cast<envelope*>(n));
+                if (mailbox_capacity_ != 0) queued_.fetch_sub(1, std::memory_order_relaxed);
+                trace(trace_kind::receive, msg->sender);
+                if (!guarded([&] { invoke_handle(*msg); })) break;
+                continue;
+            }
+            if (status() == actor_status::draining) {
+                exit(exit_kind::stopped, std::string(exit_reason::normal));
+            }
+            break;
+        }
+    }
+    // Hand the cell back: either keep it scheduled (more work) or go idle.
+    if (has_work()) {
+        rt_.executor.schedule(*this);
+        return;
+    }
+    sched_.store(false, std::memory_order_seq_cst);
+    if (has_work() && !sched_.exchange(true, std::memory_order_seq_cst)) {
+        rt_.executor.schedule(*this);
+        return;
+    }
+    release(this);
+}
+
+void cell_base::drop_queued() noexcept {
+    while (auto* n = mailbox_.pop()) delete static_cast<envelope*>(n);
+    while (auto* n = events_.pop()) delete static_cast<event_envelope*>(n);
+}
+
+void cell_base::exit(exit_kind kind, std::string reason) {
+    status_.store(actor_status::stopping, std::memory_order_release);
+    trace(trace_kind::stop, 0, static_cast<std::uint64_t>(kind), reason);
+    system_.release_name(*this);
+    drop_queued();
+    if (kind != exit_kind::killed) {
+        std::exception_ptr failure;
+        try {
+            invoke_post_stop();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        if (failure) {
+            const std::string text = describe(failure);
+            trace(trace_kind::fail, 0, 0, text);
+            // A post_stop failure turns a clean stop into a failure; an earlier failure's text wins.
+            if (kind != exit_kind::failed) reason = "post_stop failed: " + text;
+            kind = exit_kind::failed;
+        }
+    }
+
+    std::vector<cell_ptr> children;
+    std::vector<cell_ptr> monitors;
+    cell_ptr supervisor;
+    {
+        std::lock_guard g(lock_);
+        children.swap(children_);
+        monitors.swap(monitors_);
+        supervisor = std::exchange(supervisor_, cell_ptr());
+    }
+    for (const cell_ptr& child : children) {
+        {
+            std::lock_guard g(child->lock_);
+            if (child->supervisor_.get() == this) child->supervisor_ = cell_ptr();
+        }
+        child->kill();
+    }
+
+    const auto what = kind == exit_kind::failed ? supervision_event::kind::failed
+                                                : supervision_event::kind::terminated;
+    boxed_state final_state = take_state();
+    any_actor_ref self{cell_ptr(this)};
+    for (const cell_ptr& watcher : monitors) {
+        watcher->push_event({what, self, reason, {}, true});
+    }
+    if (supervisor) {
+        {
+            std::lock_guard g(supervisor->lock_);
+            std::erase(supervisor->children_, cell_ptr(this));
+        }
+        supervisor->push_event({what, self, reason,
+                                what == supervision_event::kind::terminated ? std::move(final_state)
+                                                                            : boxed_state{},
+                                false});
+    }
+
+    std::vector<park_token> waiters;
+    {
+        std::lock_guard g(lock_);
+        status_.store(actor_status::stopped, std::memory_order_release);
+        waiters.swap(waiters_);
+    }
+    trace(trace_kind::terminate);
+    system_.forget(*this);
+    for (const park_token& w : waiters) rt_.executor.unpark(w);
+}
+
+// ---- parking --------------------------------------------------------------------------
+
+wake_reason park_here(executor& ex, park_token token, std::optional<time_point> deadline) {
+    cell_base* me = current;
+    if (me) {
+        std::lock_guard g(me->lock_);
+        me->parked_ = token;
+    }
+    if (me && me->kill_requested_.load(std::memory_order_acquire)) {
+        std::lock_guard g(me->lock_);
+        me->parked_ = {};
+        throw actor_killed{};
+    }
+    const wake_reason why = ex.park(token, deadline);
+    current = me;
+    if (me) {
+        {
+            std::lock_guard g(me->lock_);
+            me->parked_ = {};
+        }
+        if (why == wake_reason::interrupted || me->kill_requested_.load(std::memory_order_acquire)) {
+            throw actor_killed{};
+        }
+    }
+    return why;
+}
+
+int await_reply(reply_slot_base& slot, std::optional<time_point> deadline) {
+    const wake_reason why = park_here(*slot.exec, slot.token, deadline);
+    int st = slot.state.load(std::memory_order_acquire);
+    if (st == reply_slot_base::done || st == reply_slot_base::dropped) return st;
+    // Timed out, or interrupted outside any actor: give up unless the port is replying now.
+    int expected = reply_slot_base::pending;
+    if (slot.state.compare_exchange_strong(expected, reply_slot_base::abandoned,
+                                           std::memory_order_acq_rel)) {
+        if (why != wake_reason::interrupted) return reply_slot_base::abandoned;
+        slot.drop_reason = "the call was interrupted: the runtime is shutting down";
+        return reply_slot_base::dropped;
+    }
+    // The port won the race and is writing the reply: it is a few stores away.
+    while ((st = slot.state.load(std::memory_order_acquire)) == reply_slot_base::writing) {
+        slot.exec->yield();
+    }
+    return st;
+}
+
+}  // namespace ractor::detail

@@ -1,0 +1,145 @@
+// The actor system of one node: actor table, name registry, spawning and shutdown.
+#include <ractor/actor_system.hpp>
+
+#include <cxxabi.h>
+
+#include <memory>
+
+#include <ractor/errors.hpp>
+
+namespace ractor {
+
+namespace {
+
+std::string type_name(const std::type_info& t) {
+    int status = 0;
+    std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(t.name(), nullptr, nullptr, &status),
+                                                std::free);
+    return status == 0 && name ? name.get() : t.name();
+}
+
+}  // namespace
+
+// ---- any_actor_ref --------------------------------------------------------------------
+
+actor_id any_actor_ref::id() const { return cell_->id(); }
+
+std::optional<std::string> any_actor_ref::name() const {
+    if (cell_->name().empty()) return std::nullopt;
+    return cell_->name();
+}
+
+actor_status any_actor_ref::status() const { return cell_->status(); }
+actor_system& any_actor_ref::system() const { return cell_->system(); }
+void any_actor_ref::stop(std::string_view reason) const { cell_->stop(reason); }
+void any_actor_ref::kill() const { cell_->kill(); }
+void any_actor_ref::drain() const { cell_->drain(); }
+void any_actor_ref::wait() const { cell_->wait(); }
+
+void any_actor_ref::stop_and_wait(std::string_view reason) const {
+    cell_->stop(reason);
+    cell_->wait();
+}
+
+void any_actor_ref::kill_and_wait() const {
+    cell_->kill();
+    cell_->wait();
+}
+
+void any_actor_ref::drain_and_wait() const {
+    cell_->drain();
+    cell_->wait();
+}
+
+void any_actor_ref::link(const any_actor_ref& supervisor) const { cell_->link_to(*supervisor.cell_); }
+void any_actor_ref::unlink() const { cell_->unlink(); }
+void any_actor_ref::monitor(const any_actor_ref& target) const { target.cell_->add_monitor(*cell_); }
+void any_actor_ref::unmonitor(const any_actor_ref& target) const { target.cell_->remove_monitor(*cell_); }
+
+void detail::check_message_type(const cell_base& cell, const std::type_info& expected) {
+    if (cell.message_type() == expected) return;
+    throw wrong_message_type("actor " + cell.id().to_string() +
+                             (cell.name().empty() ? "" : " '" + cell.name() + "'") + " accepts " +
+                             type_name(cell.message_type()) + ", not " + type_name(expected));
+}
+
+// ---- actor_system ---------------------------------------------------------------------
+
+actor_system::actor_system(const ractor::runtime& rt) : rt_(rt) {}
+
+actor_system::~actor_system() { shutdown(); }
+
+void actor_system::start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn,
+                         void* args) {
+    cell->trace(trace_kind::spawn, options.supervisor ? options.supervisor.id().local : 0);
+    if (options.name) {
+        std::lock_guard g(mutex_);
+        auto [it, inserted] = names_.try_emplace(*options.name, cell);
+        if (!inserted) {
+            throw spawn_error("the name '" + *options.name + "' is already registered to actor " +
+                              it->second->id().to_string());
+        }
+    }
+    try {
+        cell->start(fn, args, options.supervisor ? options.supervisor.cell().get() : nullptr);
+    } catch (...) {
+        release_name(*cell);
+        throw;
+    }
+    std::lock_guard g(mutex_);
+    // An actor may stop before its spawner gets here (e.g. killed right away): keep the
+    // table to the living.
+    if (cell->status() < actor_status::stopping) alive_.emplace(cell->id().local, cell);
+}
+
+void actor_system::release_name(const detail::cell_base& cell) {
+    if (cell.name().empty()) return;
+    std::lock_guard g(mutex_);
+    auto it = names_.find(cell.name());
+    if (it != names_.end() && it->second.get() == &cell) names_.erase(it);
+}
+
+void actor_system::forget(const detail::cell_base& cell) {
+    detail::cell_ptr dropped;  // released outside the lock
+    std::lock_guard g(mutex_);
+    auto it = alive_.find(cell.id().local);
+    if (it == alive_.end()) return;
+    dropped = std::move(it->second);
+    alive_.erase(it);
+}
+
+std::optional<any_actor_ref> actor_system::where_is(std::string_view name) const {
+    std::lock_guard g(mutex_);
+    auto it = names_.find(name);
+    if (it == names_.end()) return std::nullopt;
+    return any_actor_ref(it->second);
+}
+
+std::vector<std::string> actor_system::registered() const {
+    std::lock_guard g(mutex_);
+    std::vector<std::string> out;
+    out.reserve(names_.size());
+    for (const auto& [name, cell] : names_) out.push_back(name);
+    return out;
+}
+
+std::size_t actor_system::alive_count() const {
+    std::lock_guard g(mutex_);
+    return alive_.size();
+}
+
+void actor_system::shutdown() {
+    // Repeat: a dying actor's post_stop may still have spawned another.
+    for (;;) {
+        std::vector<detail::cell_ptr> living;
+        {
+            std::lock_guard g(mutex_);
+            for (const auto& [id, cell] : alive_) living.push_back(cell);
+        }
+        if (living.empty()) return;
+        for (const auto& cell : living) cell->kill();
+        for (const auto& cell : living) cell->wait();
+    }
+}
+
+}  // namespace ractor
