@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <exception>
 #include <mutex>
+#include <thread>
 
 #include <ractor/actor_system.hpp>
 #include <ractor/errors.hpp>
+#include <ractor/rpc.hpp>
 
 namespace ractor::detail {
 
@@ -58,10 +60,20 @@ cell_base::cell_base(actor_system& system, std::uint64_t local_id, std::string n
     : system_(system),
       rt_(system.runtime()),
       id_{system.node_id(), local_id},
-      name_(std::move(name)),
-      mailbox_capacity_(mailbox_capacity) {}
+      mailbox_capacity_(mailbox_capacity),
+      name_(std::move(name)) {}
 
 cell_base::~cell_base() { drop_queued(); }
+
+std::string cell_base::name() const {
+    std::lock_guard g(lock_);
+    return name_;
+}
+
+void cell_base::set_name(std::string name) {
+    std::lock_guard g(lock_);
+    name_ = std::move(name);
+}
 
 void cell_base::trace(trace_kind kind, std::uint64_t peer, std::uint64_t value,
                       std::string_view text) const {
@@ -227,8 +239,9 @@ void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base*
         trace(trace_kind::spawn_failed, 0, 0, text);
         status_.store(actor_status::stopped, std::memory_order_release);
         drop_queued();
-        throw spawn_error("pre_start of actor " + id_.to_string() +
-                          (name_.empty() ? "" : " '" + name_ + "'") + " failed: " + text);
+        const std::string n = name();
+        throw spawn_error("pre_start of actor " + id_.to_string() + (n.empty() ? "" : " '" + n + "'") +
+                          " failed: " + text);
     }
     trace(trace_kind::start);
     status_.store(actor_status::running, std::memory_order_release);
@@ -302,7 +315,8 @@ void cell_base::run(std::size_t budget) noexcept {
             }
             if (auto* n = events_.pop()) {
                 std::unique_ptr<event_envelope> ev(static_cast<event_envelope*>(n));
-                trace(trace_kind::supervision, ev->event.actor.id().local, 0, to_string(ev->event.what));
+                const auto& about = ev->event.actor;  // null for group changes
+                trace(trace_kind::supervision, about ? about.id().local : 0, 0, to_string(ev->event.what));
                 if (!guarded([&] { invoke_supervisor_evt(ev->event); })) break;
                 continue;
             }
@@ -340,7 +354,7 @@ void cell_base::drop_queued() noexcept {
 void cell_base::exit(exit_kind kind, std::string reason) {
     status_.store(actor_status::stopping, std::memory_order_release);
     trace(trace_kind::stop, 0, static_cast<std::uint64_t>(kind), reason);
-    system_.release_name(*this);
+    system_.actor_stopping(*this);
     drop_queued();
     if (kind != exit_kind::killed) {
         std::exception_ptr failure;
@@ -431,23 +445,29 @@ wake_reason park_here(executor& ex, park_token token, std::optional<time_point> 
     return why;
 }
 
+int settle(reply_slot_base& slot) {
+    if (slot.abandon()) return reply_slot_base::abandoned;
+    int st;
+    // The port won the race and may still be writing the reply: it is a few stores away.
+    while ((st = slot.state.load(std::memory_order_acquire)) == reply_slot_base::writing) {
+        slot.exec ? slot.exec->yield() : std::this_thread::yield();
+    }
+    return st;
+}
+
 int await_reply(reply_slot_base& slot, std::optional<time_point> deadline) {
     const wake_reason why = park_here(*slot.exec, slot.token, deadline);
-    int st = slot.state.load(std::memory_order_acquire);
-    if (st == reply_slot_base::done || st == reply_slot_base::dropped) return st;
-    // Timed out, or interrupted outside any actor: give up unless the port is replying now.
-    int expected = reply_slot_base::pending;
-    if (slot.state.compare_exchange_strong(expected, reply_slot_base::abandoned,
-                                           std::memory_order_acq_rel)) {
-        if (why != wake_reason::interrupted) return reply_slot_base::abandoned;
+    const int st = settle(slot);
+    if (st == reply_slot_base::abandoned && why == wake_reason::interrupted) {
         slot.drop_reason = "the call was interrupted: the runtime is shutting down";
         return reply_slot_base::dropped;
     }
-    // The port won the race and is writing the reply: it is a few stores away.
-    while ((st = slot.state.load(std::memory_order_acquire)) == reply_slot_base::writing) {
-        slot.exec->yield();
-    }
     return st;
+}
+
+void await_completions(completion_counter& counter, std::optional<time_point> deadline) {
+    if (counter.remaining.load(std::memory_order_acquire) == 0) return;
+    park_here(counter.exec, counter.token, deadline);
 }
 
 }  // namespace ractor::detail

@@ -4,6 +4,7 @@
 #include <cxxabi.h>
 
 #include <memory>
+#include <stdexcept>
 
 #include <ractor/errors.hpp>
 
@@ -25,8 +26,9 @@ std::string type_name(const std::type_info& t) {
 actor_id any_actor_ref::id() const { return cell_->id(); }
 
 std::optional<std::string> any_actor_ref::name() const {
-    if (cell_->name().empty()) return std::nullopt;
-    return cell_->name();
+    std::string n = cell_->name();
+    if (n.empty()) return std::nullopt;
+    return n;
 }
 
 actor_status any_actor_ref::status() const { return cell_->status(); }
@@ -58,16 +60,19 @@ void any_actor_ref::unmonitor(const any_actor_ref& target) const { target.cell_-
 
 void detail::check_message_type(const cell_base& cell, const std::type_info& expected) {
     if (cell.message_type() == expected) return;
-    throw wrong_message_type("actor " + cell.id().to_string() +
-                             (cell.name().empty() ? "" : " '" + cell.name() + "'") + " accepts " +
+    const std::string name = cell.name();
+    throw wrong_message_type("actor " + cell.id().to_string() + (name.empty() ? "" : " '" + name + "'") + " accepts " +
                              type_name(cell.message_type()) + ", not " + type_name(expected));
 }
 
 // ---- actor_system ---------------------------------------------------------------------
 
-actor_system::actor_system(const ractor::runtime& rt) : rt_(rt) {}
+actor_system::actor_system(const ractor::runtime& rt) : rt_(rt), groups_(rt.node_id) {}
 
-actor_system::~actor_system() { shutdown(); }
+actor_system::~actor_system() {
+    shutdown();
+    timers_.cancel_everything();  // timers aimed at actors that were already gone
+}
 
 void actor_system::start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn,
                          void* args) {
@@ -93,10 +98,42 @@ void actor_system::start(const detail::cell_ptr& cell, const spawn_options& opti
 }
 
 void actor_system::release_name(const detail::cell_base& cell) {
-    if (cell.name().empty()) return;
+    const std::string name = cell.name();
+    if (name.empty()) return;
     std::lock_guard g(mutex_);
-    auto it = names_.find(cell.name());
+    auto it = names_.find(name);
     if (it != names_.end() && it->second.get() == &cell) names_.erase(it);
+}
+
+void actor_system::actor_stopping(const detail::cell_base& cell) {
+    release_name(cell);
+    any_actor_ref self(detail::cell_ptr(const_cast<detail::cell_base*>(&cell)));
+    groups_.remove_everywhere(self);
+    timers_.cancel_all(cell.id().local);
+}
+
+void actor_system::register_name(std::string name, const any_actor_ref& actor) {
+    if (&actor.system() != this) throw std::invalid_argument("register_name: the actor lives on another node");
+    std::lock_guard g(mutex_);
+    const std::string held = actor.cell()->name();
+    if (auto it = names_.find(held); !held.empty() && it != names_.end() && it->second == actor.cell()) {
+        throw std::invalid_argument("register_name: actor " + actor.id().to_string() +
+                                    " is already registered as '" + held + "'");
+    }
+    if (!actor.is_alive()) throw spawn_error("register_name: actor " + actor.id().to_string() + " is not alive");
+    auto [it, inserted] = names_.try_emplace(name, actor.cell());
+    if (!inserted) {
+        throw spawn_error("the name '" + name + "' is already registered to actor " + it->second->id().to_string());
+    }
+    actor.cell()->set_name(std::move(name));
+}
+
+bool actor_system::unregister_name(std::string_view name) {
+    std::lock_guard g(mutex_);
+    auto it = names_.find(name);
+    if (it == names_.end()) return false;
+    names_.erase(it);
+    return true;
 }
 
 void actor_system::forget(const detail::cell_base& cell) {

@@ -13,7 +13,9 @@
 
 #include <ractor/actor_ref.hpp>
 #include <ractor/any_actor_ref.hpp>
+#include <ractor/detail/timer_registry.hpp>
 #include <ractor/detail/typed_cell.hpp>
+#include <ractor/process_groups.hpp>
 #include <ractor/runtime/runtime.hpp>
 #include <ractor/spawn_options.hpp>
 
@@ -58,6 +60,16 @@ public:
     }
     /// All registered names, sorted.
     std::vector<std::string> registered() const;
+    /// Registers a living actor under `name` (Erlang's `register`); throws `spawn_error`
+    /// if the name is taken or the actor is stopping, and `std::invalid_argument` if the
+    /// actor already has a name or lives on another node.
+    void register_name(std::string name, const any_actor_ref& actor);
+    /// Frees `name`; false if it was not registered.
+    bool unregister_name(std::string_view name);
+
+    /// This node's process groups.
+    process_groups& groups() noexcept { return groups_; }
+    const process_groups& groups() const noexcept { return groups_; }
 
     /// The number of actors that have started and not yet stopped.
     std::size_t alive_count() const;
@@ -69,13 +81,17 @@ public:
     /// This node's id (from the runtime).
     std::uint64_t node_id() const noexcept { return rt_.node_id; }
 
-    /// Called by cells: the registry and actor table bookkeeping of their lifecycle.
-    void release_name(const detail::cell_base& cell);
+    /// Called by a cell entering `stopping`: frees its name, its groups and its timers.
+    void actor_stopping(const detail::cell_base& cell);
+    /// Called by a cell that reached `stopped`: drops it from the actor table.
     void forget(const detail::cell_base& cell);
+    /// The pending timers of this node's actors (for the timer functions).
+    detail::timer_registry& timers() noexcept { return timers_; }
 
 private:
     using start_fn = void (*)(detail::cell_base&, void*);
     void start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn, void* args);
+    void release_name(const detail::cell_base& cell);
     std::uint64_t next_local_id() noexcept { return next_id_.fetch_add(1, std::memory_order_relaxed); }
 
     const ractor::runtime& rt_;
@@ -83,6 +99,8 @@ private:
     mutable std::mutex mutex_;  ///< guards the two maps
     std::map<std::uint64_t, detail::cell_ptr> alive_;
     std::map<std::string, detail::cell_ptr, std::less<>> names_;
+    process_groups groups_;
+    detail::timer_registry timers_;
 };
 
 }  // namespace ractor

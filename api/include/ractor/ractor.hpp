@@ -9,7 +9,9 @@
 #include <ractor/call_result.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/exit_reason.hpp>
+#include <ractor/process_groups.hpp>
 #include <ractor/reply_port.hpp>
+#include <ractor/rpc.hpp>
 #include <ractor/spawn_options.hpp>
 #include <ractor/supervision_event.hpp>
 #include <ractor/timers.hpp>

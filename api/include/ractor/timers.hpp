@@ -36,11 +36,12 @@ private:
 
 namespace detail {
 
-/// Starts a one-shot timer running `fire` after `delay` on `rt`'s clock.
-timer_handle start_once(const runtime& rt, duration delay, timer_callback fire);
-/// Starts a periodic timer: `fire` runs every `period` (first after one period) until it
-/// returns false or the handle is cancelled.
-timer_handle start_periodic(const runtime& rt, duration period, std::function<bool()> fire);
+/// Starts a one-shot timer aimed at `target`, running `fire` after `delay` on its node's
+/// clock. It is cancelled if `target` stops first.
+timer_handle start_once(const cell_base& target, duration delay, timer_callback fire);
+/// Starts a periodic timer aimed at `target`: `fire` runs every `period` (first after one
+/// period) until it returns false, the handle is cancelled or `target` stops.
+timer_handle start_periodic(const cell_base& target, duration period, std::function<bool()> fire);
 
 /// Wraps a message so a copyable std::function can carry it even if it is move-only.
 template <class Msg>
@@ -61,7 +62,7 @@ Msg&& unwrap_message(std::shared_ptr<Msg>& m) { return std::move(*m); }
 /// Casts `msg` to `to` after `delay` (Erlang's `send_after`).
 template <class Msg>
 timer_handle send_after(const actor_ref<Msg>& to, duration delay, Msg msg) {
-    return detail::start_once(detail::caller_runtime(*to.cell()), delay,
+    return detail::start_once(*to.cell(), delay,
                               [to, kept = detail::keep_message(std::move(msg))]() mutable {
                                   to.cast(detail::unwrap_message(kept));
                               });
@@ -71,7 +72,7 @@ timer_handle send_after(const actor_ref<Msg>& to, duration delay, Msg msg) {
 /// by itself once `to` no longer accepts messages.
 template <class Msg, class MakeMessage>
 timer_handle send_interval(const actor_ref<Msg>& to, duration period, MakeMessage make_message) {
-    return detail::start_periodic(detail::caller_runtime(*to.cell()), period,
+    return detail::start_periodic(*to.cell(), period,
                                   [to, make = std::move(make_message)]() mutable {
                                       return to.cast(make()) != send_status::stopped;
                                   });

@@ -59,7 +59,9 @@ public:
     cell_base& operator=(const cell_base&) = delete;
 
     actor_id id() const noexcept { return id_; }
-    const std::string& name() const noexcept { return name_; }
+    /// The name the actor was last registered under ("" if never).
+    std::string name() const;
+    void set_name(std::string name);
     actor_system& system() const noexcept { return system_; }
     const runtime& rt() const noexcept { return rt_; }
     actor_status status() const noexcept { return status_.load(std::memory_order_acquire); }
@@ -127,7 +129,6 @@ private:
     actor_system& system_;
     const runtime& rt_;
     const actor_id id_;
-    const std::string name_;
     const std::size_t mailbox_capacity_;  ///< 0: unbounded
 
     std::atomic<std::uint32_t> refs_{0};
@@ -142,6 +143,7 @@ private:
     mpsc_queue events_;
 
     mutable spinlock lock_;  ///< guards the members below
+    std::string name_;
     std::string stop_reason_;
     park_token parked_{};                  ///< the running handler's park, for kill
     cell_ptr supervisor_;

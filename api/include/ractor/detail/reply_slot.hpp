@@ -3,6 +3,7 @@
 /// The rendezvous between a caller and a reply port.
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,9 @@ namespace ractor::detail {
 
 /// Shared by a caller and the reply port of its request. Exactly one of the port (reply or
 /// drop) and the caller (abandon on timeout or kill) wins the `pending` state.
+///
+/// On completion the slot wakes its caller's park, or, if `on_complete` is set, runs that
+/// instead (multi_call counts completions; call_and_forward forwards the reply).
 struct reply_slot_base {
     enum state_t : int { pending, writing, done, dropped, abandoned };
 
@@ -19,6 +23,7 @@ struct reply_slot_base {
     executor* exec = nullptr;  ///< where the caller parks
     park_token token{};        ///< the caller's park
     std::string drop_reason;   ///< written before `dropped` is published
+    std::function<void()> on_complete;  ///< replaces the wake-up when set
 
     /// The port side gives up without a reply: wakes the caller with a sender error.
     void drop(std::string reason) noexcept {
@@ -26,7 +31,19 @@ struct reply_slot_base {
         if (!state.compare_exchange_strong(expected, writing, std::memory_order_acq_rel)) return;
         drop_reason = std::move(reason);
         state.store(dropped, std::memory_order_release);
-        exec->unpark(token);
+        complete();
+    }
+
+    /// Claims the slot for the caller's side (timeout); false if the port got there first.
+    bool abandon() noexcept {
+        int expected = pending;
+        return state.compare_exchange_strong(expected, abandoned, std::memory_order_acq_rel);
+    }
+
+protected:
+    void complete() {
+        if (on_complete) on_complete();
+        else exec->unpark(token);
     }
 };
 
@@ -41,7 +58,7 @@ struct reply_slot final : reply_slot_base {
         if (!state.compare_exchange_strong(expected, writing, std::memory_order_acq_rel)) return false;
         value.emplace(std::move(v));
         state.store(done, std::memory_order_release);
-        exec->unpark(token);
+        complete();
         return true;
     }
 };
