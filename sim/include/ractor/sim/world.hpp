@@ -1,0 +1,110 @@
+#pragma once
+/// \file
+/// The simulated world: nodes on one thread, a seeded scheduler, virtual time and a trace.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ractor/runtime/runtime.hpp>
+#include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/recorded_event.hpp>
+#include <ractor/sim/scheduling_strategy.hpp>
+#include <ractor/sim/step_budget_exceeded.hpp>
+
+namespace ractor::sim {
+
+namespace internal {
+class world_core;
+}
+
+/// Settings of a world.
+struct world_options {
+    /// Messages one actor processes before it yields its place (`runtime::batch_budget`).
+    std::size_t batch_budget = 1;
+    /// Keep every recorded event in `world::events()`; the hash is kept either way.
+    bool keep_events = true;
+    /// Steps after which the next `step` throws `step_budget_exceeded`; 0: unlimited.
+    std::size_t max_steps = 0;
+    /// Stack size of each worker fiber, in bytes (a guard page below it catches overflow).
+    std::size_t fiber_stack_size = 256 * 1024;
+};
+
+/// A deterministic simulation of any number of nodes, run on the thread that created it.
+///
+/// Every node gets a `runtime` whose executor, clock, entropy and trace sink belong to this
+/// world. Work runs one step at a time: a step runs one scheduled runnable (on a pooled
+/// worker fiber) or resumes one unparked fiber, chosen by the scheduling strategy; when
+/// nothing is ready, a step advances virtual time to the earliest timer and fires it.
+/// The same seed and the same program give a bit-identical trace (`trace_hash`).
+///
+/// Inside a step, timed Boost.Fiber waits and wall-clock sleeps on this thread abort the
+/// process with a message: they would make the run depend on real time.
+///
+/// Everything, including `executor::unpark` and the clock's timers, must be called on the
+/// world's thread (other threads get std::logic_error). Besides what node code records, the
+/// world records `timer` (value: timer id; node: the node that started it), and for parks
+/// of worker fibers `park` (peer: worker fiber id; value: deadline in ns, 0 if none) and
+/// `wake` (peer: worker fiber id; value: the `wake_reason`).
+///
+/// Actor systems using a node's runtime must be destroyed before the world. Destroying a
+/// world with fibers still parked resumes them with `wake_reason::interrupted` so that they
+/// unwind; runnables that were scheduled but never ran are dropped.
+class world {
+public:
+    /// A world whose every random choice derives from `seed`.
+    explicit world(std::uint64_t seed, world_options opts = {});
+    ~world();
+
+    world(const world&) = delete;
+    world& operator=(const world&) = delete;
+    world(world&&) = delete;
+    world& operator=(world&&) = delete;
+
+    /// Adds a node (ids 1, 2, 3... in call order) and returns its runtime, valid while the
+    /// world lives.
+    ractor::runtime& add_node(std::string name);
+
+    /// The runtime of node `id`; throws std::out_of_range for an unknown id.
+    ractor::runtime& node(std::uint64_t id);
+
+    /// The name node `id` was added with; throws std::out_of_range for an unknown id.
+    std::string_view node_name(std::uint64_t id) const;
+
+    /// Runs one scheduling step; returns false (doing nothing) if the world is quiescent:
+    /// nothing runnable, no fiber resumable and no timer pending.
+    bool step();
+
+    /// Steps until quiescent.
+    void run();
+
+    /// Steps until virtual time `now() + d` is reached or the world is quiescent; timers due
+    /// after that instant stay pending. Afterwards `now()` is exactly the old `now() + d`.
+    void run_for(ractor::duration d);
+
+    /// Current virtual time; starts at `time_point{}`.
+    ractor::time_point now() const;
+
+    /// Steps run so far.
+    std::uint64_t steps() const;
+
+    /// The seed the world was created with.
+    std::uint64_t seed() const;
+
+    /// Running 64-bit hash of every recorded event, in order, including stamps and text.
+    std::uint64_t trace_hash() const;
+
+    /// Every recorded event in order (empty unless `world_options::keep_events`).
+    const std::vector<recorded_event>& events() const;
+
+    /// Replaces the scheduling strategy (default: `random_strategy(seed)`); not null.
+    void set_strategy(std::unique_ptr<scheduling_strategy> strategy);
+
+private:
+    std::unique_ptr<internal::world_core> core_;
+};
+
+}  // namespace ractor::sim

@@ -1,0 +1,89 @@
+#pragma once
+// One simulated node: the runtime roles a world hands out for it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <ractor/runtime/runtime.hpp>
+#include <ractor/sim/prng.hpp>
+
+namespace ractor::sim::internal {
+
+class world_core;
+
+/// The executor role of one node: the world's scheduler, with the node id for tracing.
+class sim_executor final : public ractor::executor {
+public:
+    sim_executor(world_core& core, std::uint64_t node) noexcept : core_(core), node_(node) {}
+
+    void schedule(runnable& r) override;
+    void yield() override;
+    park_token prepare_park() override;
+    wake_reason park(park_token token, std::optional<time_point> deadline) override;
+    bool unpark(park_token token, wake_reason reason) override;
+
+private:
+    world_core& core_;
+    std::uint64_t node_;
+};
+
+/// The clock role of one node: the world's virtual time, plus this node's skew (zero for now).
+class sim_clock final : public ractor::clock {
+public:
+    sim_clock(world_core& core, std::uint64_t node) noexcept : core_(core), node_(node) {}
+
+    time_point now() const override;
+    timer_id start_timer(time_point at, timer_callback fn) override;
+    bool cancel_timer(timer_id id) override;
+
+private:
+    world_core& core_;
+    std::uint64_t node_;
+    duration skew_{0};
+};
+
+/// The entropy role of one node: a stream derived from the world seed and the node id.
+class sim_entropy final : public ractor::entropy {
+public:
+    sim_entropy(std::uint64_t seed, std::uint64_t node) noexcept : rng_(seed, node) {}
+
+    std::uint64_t next_u64() override { return rng_.next_u64(); }
+
+private:
+    prng rng_;
+};
+
+/// The trace role of one node: records into the world's trace, stamped with the node id.
+class sim_trace_sink final : public ractor::trace_sink {
+public:
+    sim_trace_sink(world_core& core, std::uint64_t node) noexcept : core_(core), node_(node) {}
+
+    void record(const trace_event& e) override;
+
+private:
+    world_core& core_;
+    std::uint64_t node_;
+};
+
+/// A node of the world: its name, its roles and the runtime view over them.
+struct sim_node {
+    sim_node(world_core& core, std::uint64_t seed, std::uint64_t id, std::string node_name,
+             std::size_t batch_budget)
+        : name(std::move(node_name)),
+          executor(core, id),
+          clock(core, id),
+          entropy(seed, id),
+          trace(core, id),
+          view{executor, clock, entropy, &trace, id, batch_budget} {}
+
+    std::string name;
+    sim_executor executor;
+    sim_clock clock;
+    sim_entropy entropy;
+    sim_trace_sink trace;
+    ractor::runtime view;
+};
+
+}  // namespace ractor::sim::internal

@@ -1,0 +1,42 @@
+#include <ractor/sim/world.hpp>
+
+#include <utility>
+
+#include "world_core.hpp"
+
+namespace ractor::sim {
+
+world::world(std::uint64_t seed, world_options opts)
+    : core_(std::make_unique<internal::world_core>(seed, opts)) {}
+
+world::~world() = default;
+
+ractor::runtime& world::add_node(std::string name) {
+    return core_->add_node(std::move(name)).view;
+}
+
+ractor::runtime& world::node(std::uint64_t id) { return core_->node(id).view; }
+
+std::string_view world::node_name(std::uint64_t id) const { return core_->node(id).name; }
+
+bool world::step() { return core_->step(); }
+
+void world::run() { core_->run(); }
+
+void world::run_for(ractor::duration d) { core_->run_for(d); }
+
+ractor::time_point world::now() const { return core_->now(); }
+
+std::uint64_t world::steps() const { return core_->steps(); }
+
+std::uint64_t world::seed() const { return core_->seed(); }
+
+std::uint64_t world::trace_hash() const { return core_->trace_hash(); }
+
+const std::vector<recorded_event>& world::events() const { return core_->events(); }
+
+void world::set_strategy(std::unique_ptr<scheduling_strategy> strategy) {
+    core_->set_strategy(std::move(strategy));
+}
+
+}  // namespace ractor::sim

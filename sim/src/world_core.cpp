@@ -1,0 +1,590 @@
+#include "world_core.hpp"
+
+#include <algorithm>
+#include <span>
+#include <stdexcept>
+#include <utility>
+
+#include <boost/fiber/operations.hpp>
+
+#include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/prng.hpp>
+#include <ractor/sim/random_strategy.hpp>
+#include <ractor/sim/step_budget_exceeded.hpp>
+
+#include "determinism_guard.hpp"
+#include "fiber_algorithm.hpp"
+
+namespace ractor::sim::internal {
+namespace {
+
+// Steps of any world in progress on this thread: a step must never start inside another.
+thread_local int steps_in_progress = 0;
+
+// Parks answered with `interrupted` during one world's destruction before we give up on a
+// fiber that will not unwind (the alternative would be hanging the thread forever).
+constexpr std::uint64_t teardown_park_limit = 1'000'000;
+
+constexpr std::size_t min_stack_size = 16 * 1024;
+
+constexpr std::uint64_t hash_start = 0x72616374'6f727369ULL;
+
+std::uint64_t combine(std::uint64_t h, std::uint64_t v) noexcept {
+    return mix64((h ^ v) + 0x9e3779b97f4a7c15ULL);
+}
+
+// Folds the text in little-endian 8-byte words so the hash is the same on every platform.
+std::uint64_t combine_text(std::uint64_t h, std::string_view text) noexcept {
+    h = combine(h, text.size());
+    std::uint64_t word = 0;
+    int filled = 0;
+    for (const char c : text) {
+        word |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (8 * filled);
+        if (++filled == 8) {
+            h = combine(h, word);
+            word = 0;
+            filled = 0;
+        }
+    }
+    return filled == 0 ? h : combine(h, word);
+}
+
+// Heap order for std::push_heap/pop_heap: the front is the earliest timer, then the lowest id.
+bool fires_later(const timer_slot& a, const timer_slot& b) noexcept {
+    return a.at != b.at ? a.at > b.at : a.id > b.id;
+}
+
+class step_marker {
+public:
+    explicit step_marker(bool& in_step) noexcept : in_step_(in_step) {
+        in_step_ = true;
+        ++steps_in_progress;
+    }
+    ~step_marker() {
+        in_step_ = false;
+        --steps_in_progress;
+    }
+    step_marker(const step_marker&) = delete;
+    step_marker& operator=(const step_marker&) = delete;
+
+private:
+    bool& in_step_;
+};
+
+}  // namespace
+
+world_core::world_core(std::uint64_t seed, world_options opts)
+    : seed_(seed),
+      opts_(opts),
+      thread_(std::this_thread::get_id()),
+      strategy_(std::make_unique<random_strategy>(seed)),
+      stack_(opts.fiber_stack_size),
+      hash_(hash_start) {
+    if (opts_.batch_budget == 0) {
+        throw std::invalid_argument("ractor::sim: world_options::batch_budget must be positive");
+    }
+    if (opts_.fiber_stack_size < min_stack_size) {
+        throw std::invalid_argument(
+            "ractor::sim: world_options::fiber_stack_size must be at least " +
+            std::to_string(min_stack_size) + " bytes");
+    }
+    main_waiter_.owner = this;
+    sim_fiber_algorithm::install_on_this_thread();
+}
+
+world_core::~world_core() { teardown(); }
+
+sim_node& world_core::add_node(std::string name) {
+    check_thread("world::add_node");
+    const std::uint64_t id = nodes_.size() + 1;
+    nodes_.push_back(
+        std::make_unique<sim_node>(*this, seed_, id, std::move(name), opts_.batch_budget));
+    return *nodes_.back();
+}
+
+sim_node& world_core::node(std::uint64_t id) const {
+    if (id == 0 || id > nodes_.size()) {
+        throw std::out_of_range("ractor::sim: no node " + std::to_string(id) + " in this world");
+    }
+    return *nodes_[id - 1];
+}
+
+void world_core::set_strategy(std::unique_ptr<scheduling_strategy> strategy) {
+    if (!strategy) {
+        throw std::invalid_argument("ractor::sim: world::set_strategy needs a strategy");
+    }
+    strategy_ = std::move(strategy);
+}
+
+bool world_core::step() {
+    check_thread("world::step");
+    if (steps_in_progress > 0) {
+        throw std::logic_error(
+            "ractor::sim: a world step was started inside another step (from a worker fiber "
+            "or a timer callback)");
+    }
+    if (candidates_.empty() && timers_.empty()) {
+        return false;
+    }
+    if (opts_.max_steps != 0 && steps_ >= opts_.max_steps) {
+        throw step_budget_exceeded("ractor::sim: the step budget of " +
+                                   std::to_string(opts_.max_steps) + " steps is exhausted at " +
+                                   where() + " (livelock?)");
+    }
+    ++steps_;
+    const simulation_scope scope;
+    const step_marker marker(in_step_);
+    if (!candidates_.empty()) {
+        run_candidate();
+    } else {
+        fire_next_timer();
+    }
+    return true;
+}
+
+void world_core::run() {
+    while (step()) {
+    }
+}
+
+void world_core::run_for(duration d) {
+    if (d < duration::zero()) {
+        throw std::invalid_argument("ractor::sim: world::run_for needs a non-negative duration");
+    }
+    const time_point target = now_ + d;
+    for (;;) {
+        if (!candidates_.empty()) {
+            step();
+            continue;
+        }
+        const std::optional<time_point> next = next_timer_time();
+        if (!next || *next > target) {
+            break;
+        }
+        step();
+    }
+    now_ = std::max(now_, target);
+}
+
+void world_core::schedule(std::uint64_t node, runnable& r) {
+    check_thread("executor::schedule");
+    add_candidate(candidate{candidate_kind::runnable, next_task_++, 0, node},
+                  candidate_target{&r, nullptr});
+}
+
+void world_core::yield() {
+    check_thread("executor::yield");
+    if (current_ != nullptr) {
+        worker& w = *current_;
+        if (tearing_down_) {
+            return;
+        }
+        add_candidate(candidate{candidate_kind::fiber, w.task, w.id, w.node},
+                      candidate_target{nullptr, &w});
+        hand_back(w);
+        return;
+    }
+    if (in_step_) {
+        throw std::logic_error("ractor::sim: executor::yield called from a timer callback");
+    }
+    step();
+}
+
+park_token world_core::prepare_park() {
+    check_thread("executor::prepare_park");
+    waiter* wt = &main_waiter_;
+    if (current_ != nullptr) {
+        wt = &current_->wait;
+    } else if (in_step_) {
+        throw std::logic_error(
+            "ractor::sim: executor::prepare_park called from a timer callback (timer callbacks "
+            "must not park)");
+    }
+    ++wt->epoch;
+    wt->state = waiter_state::armed;
+    wt->reason = wake_reason::unparked;
+    return park_token{wt, wt->epoch};
+}
+
+wake_reason world_core::park(std::uint64_t node, park_token token,
+                             std::optional<time_point> deadline) {
+    check_thread("executor::park");
+    if (current_ != nullptr) {
+        return park_worker(*current_, node, token, deadline);
+    }
+    if (in_step_) {
+        throw std::logic_error(
+            "ractor::sim: executor::park called from a timer callback (timer callbacks must "
+            "not park)");
+    }
+    return park_main(node, token, deadline);
+}
+
+bool world_core::unpark(park_token token, wake_reason reason) {
+    check_thread("executor::unpark");
+    auto* wt = static_cast<waiter*>(token.waiter);
+    if (wt == nullptr || wt->owner != this || wt->epoch != token.epoch) {
+        return false;
+    }
+    switch (wt->state) {
+    case waiter_state::armed:
+        wt->state = waiter_state::woken;
+        wt->reason = reason;
+        return true;
+    case waiter_state::parked:
+        wt->state = waiter_state::woken;
+        wt->reason = reason;
+        if (worker* w = wt->fiber; w != nullptr) {
+            add_candidate(candidate{candidate_kind::fiber, w->task, w->id, w->node},
+                          candidate_target{nullptr, w});
+        }
+        return true;
+    case waiter_state::idle:
+    case waiter_state::woken:
+        break;
+    }
+    return false;
+}
+
+timer_id world_core::start_timer(std::uint64_t node, time_point at, timer_callback fn) {
+    check_thread("clock::start_timer");
+    const timer_id id = next_timer_++;
+    timers_.emplace(id, pending_timer{std::move(fn), node});
+    timer_heap_.push_back(timer_slot{at, id});
+    std::push_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
+    return id;
+}
+
+bool world_core::cancel_timer(timer_id id) {
+    check_thread("clock::cancel_timer");
+    if (timers_.erase(id) == 0) {
+        return false;
+    }
+    // Cancelled slots stay in the heap until they reach its top; rebuild it when they
+    // outnumber the live ones, so that many short-lived timeouts cannot pile up.
+    if (timer_heap_.size() > 64 && timer_heap_.size() > 2 * timers_.size()) {
+        std::erase_if(timer_heap_, [this](const timer_slot& s) { return !timers_.contains(s.id); });
+        std::make_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
+    }
+    return true;
+}
+
+void world_core::record(std::uint64_t node, const trace_event& e) {
+    check_thread("trace_sink::record");
+    const auto time_ns = static_cast<std::uint64_t>(now_.time_since_epoch().count());
+    std::uint64_t h = combine(hash_, steps_);
+    h = combine(h, time_ns);
+    h = combine(h, node);
+    h = combine(h, static_cast<std::uint64_t>(e.kind));
+    h = combine(h, e.actor);
+    h = combine(h, e.peer);
+    h = combine(h, e.value);
+    hash_ = combine_text(h, e.text);
+    if (opts_.keep_events) {
+        events_.push_back(recorded_event{steps_, now_.time_since_epoch().count(), node, e.kind,
+                                         e.actor, e.peer, e.value, std::string(e.text)});
+    }
+}
+
+void world_core::check_thread(const char* what) const {
+    if (std::this_thread::get_id() != thread_) {
+        throw std::logic_error(std::string("ractor::sim: ") + what +
+                               " called from a thread other than the world's");
+    }
+}
+
+void world_core::add_candidate(candidate c, candidate_target target) {
+    candidates_.push_back(c);
+    targets_.push_back(target);
+}
+
+void world_core::run_candidate() {
+    const std::size_t i = strategy_->pick(std::span<const candidate>(candidates_));
+    if (i >= candidates_.size()) {
+        throw std::logic_error("ractor::sim: scheduling_strategy::pick returned " +
+                               std::to_string(i) + " for " + std::to_string(candidates_.size()) +
+                               " candidates");
+    }
+    const candidate c = candidates_[i];
+    const candidate_target target = targets_[i];
+    candidates_.erase(candidates_.begin() + static_cast<std::ptrdiff_t>(i));
+    targets_.erase(targets_.begin() + static_cast<std::ptrdiff_t>(i));
+    worker* w = target.fiber;
+    if (w == nullptr) {
+        w = &idle_worker();
+        w->job = target.job;
+        w->task = c.task;
+        w->node = c.node;
+        w->busy = true;
+    }
+    switch_to(*w);
+}
+
+void world_core::fire_next_timer() {
+    prune_timer_heap();
+    const timer_slot slot = timer_heap_.front();
+    std::pop_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
+    timer_heap_.pop_back();
+    auto it = timers_.find(slot.id);
+    pending_timer timer = std::move(it->second);
+    timers_.erase(it);
+    now_ = std::max(now_, slot.at);
+    record(timer.node, trace_event{trace_kind::timer, 0, 0, slot.id, {}});
+    timer.fn();
+}
+
+std::optional<time_point> world_core::next_timer_time() {
+    prune_timer_heap();
+    if (timer_heap_.empty()) {
+        return std::nullopt;
+    }
+    return timer_heap_.front().at;
+}
+
+void world_core::prune_timer_heap() {
+    while (!timer_heap_.empty() && !timers_.contains(timer_heap_.front().id)) {
+        std::pop_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
+        timer_heap_.pop_back();
+    }
+}
+
+worker& world_core::idle_worker() {
+    if (!idle_.empty()) {
+        worker* w = idle_.back();
+        idle_.pop_back();
+        return *w;
+    }
+    auto w = std::make_unique<worker>();
+    w->id = workers_.size() + 1;
+    w->wait.owner = this;
+    w->wait.fiber = w.get();
+    workers_.push_back(std::move(w));
+    return *workers_.back();
+}
+
+namespace {
+
+// A stack allocator that also tells the worker where its stack is (for the sanitizers).
+class recording_stack {
+public:
+    recording_stack(boost::fibers::protected_fixedsize_stack inner, sanitizer_fiber& out) noexcept
+        : inner_(inner), out_(&out) {}
+
+    boost::context::stack_context allocate() {
+        boost::context::stack_context sc = inner_.allocate();
+        out_->stack_bottom = static_cast<const char*>(sc.sp) - sc.size;
+        out_->stack_size = sc.size;
+        return sc;
+    }
+
+    void deallocate(boost::context::stack_context& sc) noexcept { inner_.deallocate(sc); }
+
+private:
+    boost::fibers::protected_fixedsize_stack inner_;
+    sanitizer_fiber* out_;
+};
+
+}  // namespace
+
+// Exactly one fiber of the world runs at a time and every hand-over names its target, so
+// Boost.Fiber's own ready queue never decides the order: the driver switches straight to
+// the worker, and the worker switches straight back (hand_back). Only a new fiber's first
+// start goes through the ready queue, where it is the only entry besides Boost's dispatcher.
+void world_core::switch_to(worker& w) {
+    boost::fibers::context* const self = boost::fibers::context::active();
+    if (w.ctx == nullptr) {
+        // Posted, not started: the fiber is now the only ready one (besides the dispatcher).
+        w.fiber = boost::fibers::fiber(boost::fibers::launch::post, std::allocator_arg,
+                                       recording_stack(stack_, w.sanitizer),
+                                       [this, wp = &w] { worker_main(*wp); });
+        create_sanitizer_fiber(w.sanitizer);
+    }
+    driver_ = self;
+    current_ = &w;
+    identify_current_fiber(driver_sanitizer_);
+    leave_fiber(driver_sanitizer_, w.sanitizer);
+    if (w.ctx == nullptr) {
+        self->suspend();
+    } else {
+        w.ctx->resume();
+    }
+    arrive_on_fiber(driver_sanitizer_, w.sanitizer);
+    current_ = nullptr;
+}
+
+void world_core::worker_main(worker& w) {
+    arrive_on_fiber(w.sanitizer, driver_sanitizer_);
+    w.ctx = boost::fibers::context::active();
+    for (;;) {
+        if (runnable* job = std::exchange(w.job, nullptr); job != nullptr) {
+            job->run(opts_.batch_budget);
+        }
+        w.busy = false;
+        w.task = 0;
+        w.node = 0;
+        idle_.push_back(&w);
+        hand_back(w);
+        if (w.quit) {
+            // The fiber ends and Boost switches to the joining driver. Frames still return
+            // after this point, so ASan's fake stack of this fiber (only with
+            // detect_stack_use_after_return=1) is kept rather than destroyed.
+            leave_ending_fiber(w.sanitizer, driver_sanitizer_);
+            return;
+        }
+    }
+}
+
+void world_core::hand_back(worker& w) {
+    leave_fiber(w.sanitizer, driver_sanitizer_);
+    driver_->resume();
+    arrive_on_fiber(w.sanitizer, driver_sanitizer_);
+}
+
+wake_reason world_core::park_worker(worker& w, std::uint64_t node, park_token token,
+                                    std::optional<time_point> deadline) {
+    waiter& wt = w.wait;
+    if (token.waiter != &wt || token.epoch != wt.epoch || wt.state == waiter_state::idle) {
+        throw std::logic_error(
+            "ractor::sim: executor::park needs the token of the calling fiber's last "
+            "prepare_park");
+    }
+    if (wt.state == waiter_state::woken) {
+        wt.state = waiter_state::idle;
+        return wt.reason;
+    }
+    if (tearing_down_) {
+        if (++teardown_parks_ > teardown_park_limit) {
+            die("a fiber kept parking after being interrupted while its world was destroyed; "
+                "code must return from runnable::run once park returns "
+                "wake_reason::interrupted");
+        }
+        wt.state = waiter_state::idle;
+        return wake_reason::interrupted;
+    }
+    if (deadline && *deadline <= now_) {
+        wt.state = waiter_state::idle;
+        return wake_reason::timed_out;
+    }
+    wt.state = waiter_state::parked;
+    if (deadline) {
+        arm_deadline(wt, node, *deadline);
+    }
+    record(node, trace_event{trace_kind::park, 0, w.id,
+                             deadline ? static_cast<std::uint64_t>(
+                                            deadline->time_since_epoch().count())
+                                      : 0,
+                             {}});
+    hand_back(w);
+    const wake_reason reason = wt.reason;
+    end_park(wt);
+    record(node, trace_event{trace_kind::wake, 0, w.id, static_cast<std::uint64_t>(reason), {}});
+    return reason;
+}
+
+wake_reason world_core::park_main(std::uint64_t node, park_token token,
+                                  std::optional<time_point> deadline) {
+    waiter& wt = main_waiter_;
+    if (token.waiter != &wt || token.epoch != wt.epoch || wt.state == waiter_state::idle) {
+        throw std::logic_error(
+            "ractor::sim: executor::park needs the token of the caller's last prepare_park");
+    }
+    if (wt.state == waiter_state::woken) {
+        wt.state = waiter_state::idle;
+        return wt.reason;
+    }
+    if (deadline && *deadline <= now_) {
+        wt.state = waiter_state::idle;
+        return wake_reason::timed_out;
+    }
+    wt.state = waiter_state::parked;
+    if (deadline) {
+        arm_deadline(wt, node, *deadline);
+    }
+    try {
+        while (wt.state != waiter_state::woken) {
+            if (!step()) {
+                throw deadlock_error(
+                    "ractor::sim: the simulation went quiescent while the caller was still "
+                    "waiting (nothing runnable, no timer pending) at " +
+                    where());
+            }
+        }
+    } catch (...) {
+        end_park(wt);
+        throw;
+    }
+    const wake_reason reason = wt.reason;
+    end_park(wt);
+    return reason;
+}
+
+void world_core::arm_deadline(waiter& wt, std::uint64_t node, time_point deadline) {
+    waiter* const target = &wt;
+    const std::uint64_t epoch = wt.epoch;
+    wt.deadline = start_timer(node, deadline, [this, target, epoch] {
+        unpark(park_token{target, epoch}, wake_reason::timed_out);
+    });
+}
+
+void world_core::end_park(waiter& wt) {
+    if (wt.deadline != 0) {
+        cancel_timer(wt.deadline);
+        wt.deadline = 0;
+    }
+    wt.state = waiter_state::idle;
+}
+
+// Parked fibers hold stacks with live objects on them: each is resumed with `interrupted`
+// (and every later park answers `interrupted` at once) until its run() returns, then every
+// idle worker is told to quit and joined. Runnables that never started are dropped.
+void world_core::teardown() noexcept {
+    if (std::this_thread::get_id() != thread_) {
+        die("a world must be destroyed on the thread that created it");
+    }
+    if (current_ != nullptr || in_step_) {
+        die("a world was destroyed from inside one of its own steps");
+    }
+    const simulation_scope scope;
+    tearing_down_ = true;
+    candidates_.clear();
+    targets_.clear();
+    for (const auto& wp : workers_) {
+        worker& w = *wp;
+        while (w.busy && w.ctx != nullptr) {
+            if (w.wait.state == waiter_state::parked) {
+                w.wait.state = waiter_state::woken;
+                w.wait.reason = wake_reason::interrupted;
+            }
+            switch_to(w);
+        }
+    }
+    boost::fibers::context* const self = boost::fibers::context::active();
+    identify_current_fiber(driver_sanitizer_);
+    for (const auto& wp : workers_) {
+        worker& w = *wp;
+        if (!w.fiber.joinable()) {
+            continue;
+        }
+        w.quit = true;
+        self->schedule(w.ctx);
+        leave_fiber(driver_sanitizer_, w.sanitizer);
+        try {
+            w.fiber.join();
+        } catch (...) {
+            die("could not join a worker fiber while destroying a world");
+        }
+        resume_after_fiber_end(driver_sanitizer_);
+        arrive_on_fiber(driver_sanitizer_, w.sanitizer);
+        destroy_sanitizer_fiber(w.sanitizer);
+    }
+    workers_.clear();
+    idle_.clear();
+}
+
+std::string world_core::where() const {
+    const auto ns = now_.time_since_epoch().count();
+    return "virtual time " + std::to_string(ns) + " ns after " + std::to_string(steps_) +
+           " steps";
+}
+
+}  // namespace ractor::sim::internal

@@ -1,0 +1,169 @@
+#pragma once
+// The engine behind ractor::sim::world: scheduler, worker fibers, parking, timers and trace.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/fiber/context.hpp>
+#include <boost/fiber/fiber.hpp>
+#include <boost/fiber/protected_fixedsize_stack.hpp>
+
+#include <ractor/runtime/runtime.hpp>
+#include <ractor/sim/recorded_event.hpp>
+#include <ractor/sim/scheduling_strategy.hpp>
+#include <ractor/sim/world.hpp>
+
+#include "sanitizer_fiber.hpp"
+#include "sim_node.hpp"
+
+namespace ractor::sim::internal {
+
+struct worker;
+
+/// Where a waiter is in its park cycle.
+enum class waiter_state : std::uint8_t {
+    idle,    ///< no park armed; every token naming it is stale
+    armed,   ///< prepare_park ran, park not yet
+    parked,  ///< suspended in park
+    woken,   ///< unparked (before or during park); park has not returned yet
+};
+
+/// The thing a park token names: one per worker fiber plus one for the driving fiber.
+/// Waiters live as long as the world, so every token stays safe to present.
+struct waiter {
+    world_core* owner = nullptr;
+    worker* fiber = nullptr;  ///< null: the main waiter (code outside any worker fiber)
+    std::uint64_t epoch = 0;
+    waiter_state state = waiter_state::idle;
+    wake_reason reason = wake_reason::unparked;
+    timer_id deadline = 0;  ///< the deadline timer of the current park; 0: none
+};
+
+/// A pooled worker fiber; it runs one runnable at a time and keeps its stack while parked.
+struct worker {
+    std::uint64_t id = 0;
+    boost::fibers::context* ctx = nullptr;  ///< set when the fiber first runs
+    boost::fibers::fiber fiber;
+    runnable* job = nullptr;   ///< the runnable to run when next resumed from idle
+    std::uint64_t task = 0;    ///< task being run; 0 while idle
+    std::uint64_t node = 0;    ///< node the task was scheduled on
+    bool busy = false;         ///< running a task (possibly parked or waiting to resume)
+    bool quit = false;         ///< leave the loop when next resumed from idle
+    waiter wait;
+    sanitizer_fiber sanitizer;  ///< what ASan/TSan know about this fiber
+};
+
+/// A pending timer in the time-ordered heap; ties are broken by id (start order).
+struct timer_slot {
+    time_point at;
+    timer_id id;
+};
+
+/// The world's state and every scheduling decision; single-threaded by construction.
+class world_core {
+public:
+    world_core(std::uint64_t seed, world_options opts);
+    ~world_core();
+
+    world_core(const world_core&) = delete;
+    world_core& operator=(const world_core&) = delete;
+
+    // --- the world's controls
+    sim_node& add_node(std::string name);
+    sim_node& node(std::uint64_t id) const;
+    bool step();
+    void run();
+    void run_for(duration d);
+    time_point now() const noexcept { return now_; }
+    std::uint64_t steps() const noexcept { return steps_; }
+    std::uint64_t seed() const noexcept { return seed_; }
+    std::uint64_t trace_hash() const noexcept { return hash_; }
+    const std::vector<recorded_event>& events() const noexcept { return events_; }
+    void set_strategy(std::unique_ptr<scheduling_strategy> strategy);
+
+    // --- executor role
+    void schedule(std::uint64_t node, runnable& r);
+    void yield();
+    park_token prepare_park();
+    wake_reason park(std::uint64_t node, park_token token, std::optional<time_point> deadline);
+    bool unpark(park_token token, wake_reason reason);
+
+    // --- clock role
+    timer_id start_timer(std::uint64_t node, time_point at, timer_callback fn);
+    bool cancel_timer(timer_id id);
+
+    // --- trace role
+    void record(std::uint64_t node, const trace_event& e);
+
+private:
+    struct pending_timer {
+        timer_callback fn;
+        std::uint64_t node;
+    };
+
+    /// What runs when a candidate is picked: a runnable to start or a worker to resume.
+    struct candidate_target {
+        runnable* job;
+        worker* fiber;
+    };
+
+    void check_thread(const char* what) const;
+    void add_candidate(candidate c, candidate_target target);
+    void run_candidate();
+    void fire_next_timer();
+    std::optional<time_point> next_timer_time();
+    void prune_timer_heap();
+    worker& idle_worker();
+    void switch_to(worker& w);
+    void worker_main(worker& w);
+    void hand_back(worker& w);
+    wake_reason park_worker(worker& w, std::uint64_t node, park_token token,
+                            std::optional<time_point> deadline);
+    wake_reason park_main(std::uint64_t node, park_token token,
+                          std::optional<time_point> deadline);
+    waiter& waiter_of(park_token token, const char* what);
+    void arm_deadline(waiter& wt, std::uint64_t node, time_point deadline);
+    void end_park(waiter& wt);
+    void teardown() noexcept;
+    std::string where() const;
+
+    const std::uint64_t seed_;
+    const world_options opts_;
+    const std::thread::id thread_;
+    std::unique_ptr<scheduling_strategy> strategy_;
+    std::vector<std::unique_ptr<sim_node>> nodes_;
+
+    time_point now_{};
+    std::uint64_t steps_ = 0;
+    std::uint64_t next_task_ = 1;
+    bool in_step_ = false;
+    bool tearing_down_ = false;
+    std::uint64_t teardown_parks_ = 0;
+
+    // Candidates in the order they became ready; the two vectors share indices.
+    std::vector<candidate> candidates_;
+    std::vector<candidate_target> targets_;
+
+    std::vector<std::unique_ptr<worker>> workers_;  ///< every worker, by id; freed at teardown
+    std::vector<worker*> idle_;                      ///< idle workers, most recently idle last
+    worker* current_ = nullptr;                      ///< worker running now; null: the driver
+    boost::fibers::context* driver_ = nullptr;       ///< fiber running the current step
+    sanitizer_fiber driver_sanitizer_;               ///< what ASan/TSan know about the driver
+    boost::fibers::protected_fixedsize_stack stack_;
+    waiter main_waiter_;
+
+    std::map<timer_id, pending_timer> timers_;  ///< live timers by id
+    std::vector<timer_slot> timer_heap_;         ///< min-heap; cancelled slots linger until pruned
+    timer_id next_timer_ = 1;
+
+    std::uint64_t hash_;
+    std::vector<recorded_event> events_;
+};
+
+}  // namespace ractor::sim::internal
