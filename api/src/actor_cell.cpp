@@ -150,16 +150,20 @@ void cell_base::drain() {
     }
 }
 
-void cell_base::wait() {
+bool cell_base::wait(std::optional<time_point> deadline) {
     executor& ex = caller_runtime(*this).executor;
     for (;;) {
         park_token token = ex.prepare_park();
         {
             std::lock_guard g(lock_);
-            if (status() == actor_status::stopped) return;
+            if (status() == actor_status::stopped) return true;
             waiters_.push_back(token);
         }
-        park_here(ex, token, std::nullopt);
+        if (park_here(ex, token, deadline) == wake_reason::unparked) continue;
+        // Timed out (or interrupted outside actors): forget the waiter, unless it just stopped.
+        std::lock_guard g(lock_);
+        std::erase_if(waiters_, [&](const park_token& w) { return w.waiter == token.waiter && w.epoch == token.epoch; });
+        return status() == actor_status::stopped;
     }
 }
 

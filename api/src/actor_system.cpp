@@ -38,6 +38,10 @@ void any_actor_ref::kill() const { cell_->kill(); }
 void any_actor_ref::drain() const { cell_->drain(); }
 void any_actor_ref::wait() const { cell_->wait(); }
 
+bool any_actor_ref::wait_for(duration timeout) const {
+    return cell_->wait(detail::caller_runtime(*cell_).clock.now() + timeout);
+}
+
 void any_actor_ref::stop_and_wait(std::string_view reason) const {
     cell_->stop(reason);
     cell_->wait();

@@ -10,6 +10,7 @@
 #include <ractor/actor_status.hpp>
 #include <ractor/detail/cell_ptr.hpp>
 #include <ractor/exit_reason.hpp>
+#include <ractor/runtime/time.hpp>
 
 namespace ractor {
 
@@ -47,6 +48,8 @@ public:
     void drain() const;
     /// Blocks (parks the calling fiber, or thread outside actors) until the actor stopped.
     void wait() const;
+    /// As `wait`, for at most `timeout`; true if the actor stopped in time.
+    bool wait_for(duration timeout) const;
     /// `stop` then `wait`: returns after post_stop finished.
     void stop_and_wait(std::string_view reason = exit_reason::normal) const;
     /// `kill` then `wait`.

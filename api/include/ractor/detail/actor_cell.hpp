@@ -77,8 +77,8 @@ public:
     void stop(std::string_view reason);
     void kill();
     void drain();
-    /// Parks the caller until the cell is stopped.
-    void wait();
+    /// Parks the caller until the cell is stopped or `deadline` passes; true if stopped.
+    bool wait(std::optional<time_point> deadline = std::nullopt);
 
     /// Makes `supervisor` the one supervisor of this cell.
     void link_to(cell_base& supervisor);
