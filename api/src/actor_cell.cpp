@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <ractor/actor_system.hpp>
+#include <ractor/buggify.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/rpc.hpp>
 
@@ -328,7 +329,15 @@ void cell_base::run(std::size_t budget) noexcept {
                 std::unique_ptr<envelope> msg(static_cast<envelope*>(n));
                 if (mailbox_capacity_ != 0) queued_.fetch_sub(1, std::memory_order_relaxed);
                 trace(trace_kind::receive, msg->sender);
-                if (!guarded([&] { invoke_handle(*msg); })) break;
+                if (!guarded([&] {
+                        ++invocations_;
+                        if (rt_.faults && rt_.faults->fail_invocation(id_.local, behaviour_type(), invocations_)) {
+                            throw injected_failure("injected failure at invocation " + std::to_string(invocations_));
+                        }
+                        invoke_handle(*msg);
+                    })) {
+                    break;
+                }
                 continue;
             }
             if (status() == actor_status::draining) {
@@ -475,3 +484,8 @@ void await_completions(completion_counter& counter, std::optional<time_point> de
 }
 
 }  // namespace ractor::detail
+
+bool ractor::buggify(std::string_view site) {
+    const detail::cell_base* me = detail::current_cell();
+    return me != nullptr && buggify(me->rt(), site);
+}

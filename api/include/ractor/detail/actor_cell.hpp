@@ -68,6 +68,8 @@ public:
 
     /// The message type the typed actor accepts.
     virtual const std::type_info& message_type() const noexcept = 0;
+    /// The behaviour type (the class derived from `actor<...>`), for fault plans by kind.
+    virtual const std::type_info& behaviour_type() const noexcept = 0;
 
     /// Queues `e` (taking ownership; deleted if refused).
     send_status push_message(envelope* e);
@@ -137,6 +139,7 @@ private:
     std::atomic<bool> kill_requested_{false};
     std::atomic<bool> stop_requested_{false};
     bool post_start_pending_ = false;  ///< only touched by the running worker
+    std::uint64_t invocations_ = 0;    ///< handle() calls so far; only touched by the running worker
     std::atomic<std::size_t> queued_{0};  ///< only counted when mailbox_capacity_ > 0
 
     mpsc_queue mailbox_;

@@ -25,6 +25,7 @@ public:
           behaviour_(std::move(behaviour)) {}
 
     const std::type_info& message_type() const noexcept override { return typeid(msg_t); }
+    const std::type_info& behaviour_type() const noexcept override { return typeid(A); }
 
     /// Runs pre_start with `args` (on the spawner's fiber) and keeps the state it returns.
     void pre_start(args_t&& args) { state_.emplace(behaviour_.pre_start(self(), std::move(args))); }

@@ -5,6 +5,7 @@
 #include <ractor/runtime/clock.hpp>
 #include <ractor/runtime/entropy.hpp>
 #include <ractor/runtime/executor.hpp>
+#include <ractor/runtime/fault_injector.hpp>
 #include <ractor/runtime/trace.hpp>
 
 namespace ractor {
@@ -20,6 +21,7 @@ struct runtime {
     std::uint64_t node_id = 0;    ///< the node this view belongs to (counter of its backend)
     /// Messages one actor processes before it yields its place (fairness).
     std::size_t batch_budget = 64;
+    fault_injector* faults = nullptr;  ///< null outside the simulator: no faults, buggify() is false
 };
 
 }  // namespace ractor
