@@ -1,0 +1,48 @@
+#pragma once
+/// \file
+/// The asio runtime host: worker threads that run the actors of one or more nodes.
+
+#include <memory>
+#include <string>
+
+#include <ractor/asio_backend/host_options.hpp>
+#include <ractor/runtime/runtime.hpp>
+
+namespace ractor::asio_backend {
+
+class host;
+
+/// Owns the worker threads of the asio backend and hands out one `ractor::runtime` per node.
+///
+/// Each worker thread runs its own Boost.Fiber scheduler and Asio io_context. Runnables run
+/// on worker fibers, many of them one after another on the same fiber; a runnable that parks
+/// keeps its fiber and the thread carries on with another one. Every node added here shares
+/// the same threads, executor, clock and entropy; each has its own id and trace sink.
+class runtime_host {
+public:
+    /// Starts the worker threads.
+    explicit runtime_host(host_options opts = {});
+    /// Shuts down (if not done yet) and frees everything the host handed out.
+    ~runtime_host();
+
+    runtime_host(const runtime_host&) = delete;
+    runtime_host& operator=(const runtime_host&) = delete;
+
+    /// A runtime view for a new node (ids 1, 2, ...); valid while the host lives.
+    ractor::runtime& add_node(std::string name);
+
+    /// Stops the worker threads and joins them; idempotent and never hangs on parked work.
+    ///
+    /// Queued runnables are dropped, parked fibers and parked threads wake with
+    /// `wake_reason::interrupted`, and anything scheduled afterwards is ignored. Called from
+    /// one of the host's own worker threads it only requests the stop and joins the others.
+    void shutdown();
+
+    /// The number of worker threads.
+    unsigned threads() const;
+
+private:
+    std::unique_ptr<host> host_;
+};
+
+}  // namespace ractor::asio_backend

@@ -1,0 +1,25 @@
+#include <ractor/asio_backend/runtime_host.hpp>
+
+#include <utility>
+
+#include "host.hpp"
+
+namespace ractor::asio_backend {
+
+runtime_host::runtime_host(host_options opts) : host_(std::make_unique<host>(opts)) {}
+
+runtime_host::~runtime_host() = default;
+
+ractor::runtime& runtime_host::add_node(std::string name) {
+    return host_->add_node(std::move(name));
+}
+
+void runtime_host::shutdown() {
+    host_->shutdown();
+}
+
+unsigned runtime_host::threads() const {
+    return host_->threads();
+}
+
+}  // namespace ractor::asio_backend

@@ -1,0 +1,248 @@
+// Actor lifecycle on every backend: spawning, names, stop, kill, drain, wait.
+#include <catch2/catch.hpp>
+
+#include "support/backends.hpp"
+#include "support/test_actors.hpp"
+
+using namespace ractor;
+using namespace ractor::testing;
+
+namespace {
+
+/// Arguments of `worker`: where to log, a gate its `block` message passes, and whether
+/// pre_start should throw.
+struct worker_args {
+    log_ptr log;
+    actor_ref<gate_message> gate{};
+    bool fail_in_pre_start = false;
+};
+
+namespace worker_msg {
+struct note { std::string text; };  ///< logged
+struct block {};                     ///< logs "block-begin", passes the gate, logs "block-end"
+struct ping { reply_port<int> port; };
+}  // namespace worker_msg
+using worker_message = std::variant<worker_msg::note, worker_msg::block, worker_msg::ping>;
+
+struct worker : actor<worker_message, worker_args, worker_args> {
+    worker_args pre_start(actor_ref<worker_message>, worker_args args) {
+        if (args.fail_in_pre_start) throw std::runtime_error("refusing to start");
+        args.log->add("pre_start");
+        return args;
+    }
+    void post_start(actor_ref<worker_message>, worker_args& s) { s.log->add("post_start"); }
+    void handle(actor_ref<worker_message>, worker_message msg, worker_args& s) {
+        std::visit(overloaded{
+                       [&](worker_msg::note& n) { s.log->add(n.text); },
+                       [&](worker_msg::block&) {
+                           s.log->add("block-begin");
+                           pass_gate(s.gate);
+                           s.log->add("block-end");
+                       },
+                       [&](worker_msg::ping& p) { p.port.send(42); },
+                   },
+                   msg);
+    }
+    void post_stop(actor_ref<worker_message>, worker_args& s) { s.log->add("post_stop"); }
+};
+
+int ping(const actor_ref<worker_message>& w) {
+    return w.call([](reply_port<int> p) { return worker_message{worker_msg::ping{std::move(p)}}; }).value();
+}
+
+std::vector<std::string> strip_start(std::vector<std::string> lines) {
+    std::erase_if(lines, [](const std::string& l) { return l == "pre_start" || l == "post_start"; });
+    return lines;
+}
+
+}  // namespace
+
+CONFORMANCE_TEST("spawn runs pre_start then post_start before any message", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto w = sys.spawn(worker{}, {log});
+    w.cast(worker_msg::note{"m1"});
+    REQUIRE(ping(w) == 42);
+    CHECK(log->lines() == std::vector<std::string>{"pre_start", "post_start", "m1"});
+    CHECK(w.status() == actor_status::running);
+    w.stop_and_wait();
+}
+
+CONFORMANCE_TEST("pre_start failure fails spawn, frees the name and tells no supervisor", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto sup = sys.spawn(probe{});
+    auto log = make_log();
+    try {
+        sys.spawn(worker{}, {log, {}, true}, {.name = "svc", .supervisor = sup});
+        FAIL("spawn should have thrown");
+    } catch (const spawn_error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("refusing to start"));
+        CHECK_THAT(e.what(), Catch::Contains("svc"));
+    }
+    CHECK_FALSE(sys.where_is("svc"));
+    auto again = sys.spawn(worker{}, {log}, {.name = "svc"});
+    REQUIRE(sys.where_is("svc"));
+    CHECK(sys.where_is("svc")->id() == again.id());
+    CHECK(events_of(sup).empty());
+    CHECK(sys.alive_count() == 2);
+}
+
+CONFORMANCE_TEST("a duplicate name is refused and the holder is untouched", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto first = sys.spawn(worker{}, {log}, {.name = "svc"});
+    REQUIRE_THROWS_AS(sys.spawn(worker{}, {log}, {.name = "svc"}), spawn_error);
+    REQUIRE_THROWS_WITH(sys.spawn(worker{}, {log}, {.name = "svc"}), Catch::Contains("already registered"));
+    auto found = sys.where_is<worker_message>("svc");
+    REQUIRE(found);
+    CHECK(found->id() == first.id());
+    CHECK(ping(*found) == 42);
+    CHECK(sys.registered() == std::vector<std::string>{"svc"});
+    // The losers never ran pre_start.
+    CHECK(log->lines() == std::vector<std::string>{"pre_start", "post_start"});
+}
+
+CONFORMANCE_TEST("where_is with the wrong message type is a clear error", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    sys.spawn(worker{}, {make_log()}, {.name = "svc"});
+    REQUIRE_THROWS_AS(sys.where_is<int>("svc"), wrong_message_type);
+    REQUIRE_THROWS_WITH(sys.where_is<int>("svc"), Catch::Contains("accepts") && Catch::Contains("not int"));
+    CHECK_FALSE(sys.where_is<int>("nobody"));
+}
+
+CONFORMANCE_TEST("stop during a slow handler lets it finish, then drops the rest", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto g = sys.spawn(gate{});
+    auto w = sys.spawn(worker{}, {log, g});
+    w.cast(worker_msg::block{});
+    w.cast(worker_msg::note{"dropped-1"});
+    w.cast(worker_msg::note{"dropped-2"});
+    await_holding(g);
+    w.stop("enough");
+    open_gate(g);
+    w.wait();
+    CHECK(strip_start(log->lines()) == std::vector<std::string>{"block-begin", "block-end", "post_stop"});
+    CHECK(w.status() == actor_status::stopped);
+    CHECK(w.cast(worker_msg::note{"late"}) == send_status::stopped);
+}
+
+CONFORMANCE_TEST("kill interrupts a blocked handler and skips post_stop", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto g = sys.spawn(gate{});
+    auto sup = sys.spawn(probe{});
+    auto w = sys.spawn(worker{}, {log, g}, {.supervisor = sup});
+    w.cast(worker_msg::block{});
+    await_holding(g);
+    w.kill_and_wait();
+    CHECK(strip_start(log->lines()) == std::vector<std::string>{"block-begin"});
+    auto seen = await_events(sup, 2);
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[1].what == supervision_event::kind::terminated);
+    CHECK(seen[1].reason == "killed");
+}
+
+CONFORMANCE_TEST("stop_and_wait returns after post_stop", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto w = sys.spawn(worker{}, {log}, {.name = "svc"});
+    w.cast(worker_msg::note{"m1"});
+    w.stop_and_wait();
+    CHECK(log->contains("post_stop"));
+    CHECK(w.status() == actor_status::stopped);
+    CHECK_FALSE(sys.where_is("svc"));
+    CHECK(sys.alive_count() == 0);
+}
+
+CONFORMANCE_TEST("drain processes every queued message and refuses new ones", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto g = sys.spawn(gate{});
+    auto w = sys.spawn(worker{}, {log, g});
+    w.cast(worker_msg::block{});
+    for (int i = 0; i < 100; ++i) w.cast(worker_msg::note{"m" + std::to_string(i)});
+    await_holding(g);
+    w.drain();
+    CHECK(w.status() == actor_status::draining);
+    CHECK(w.cast(worker_msg::note{"refused"}) == send_status::draining);
+    open_gate(g);
+    w.wait();
+    std::vector<std::string> expected{"block-begin", "block-end"};
+    for (int i = 0; i < 100; ++i) expected.push_back("m" + std::to_string(i));
+    expected.push_back("post_stop");
+    CHECK(strip_start(log->lines()) == expected);
+}
+
+CONFORMANCE_TEST("a bounded mailbox refuses casts when full and loses nothing it accepted", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto g = sys.spawn(gate{});
+    auto w = sys.spawn(worker{}, {log, g}, {.mailbox_capacity = 3});
+    w.cast(worker_msg::block{});
+    await_holding(g);  // the block message has left the mailbox
+    CHECK(w.cast(worker_msg::note{"a"}) == send_status::ok);
+    CHECK(w.cast(worker_msg::note{"b"}) == send_status::ok);
+    CHECK(w.cast(worker_msg::note{"c"}) == send_status::ok);
+    CHECK(w.cast(worker_msg::note{"d"}) == send_status::mailbox_full);
+    open_gate(g);
+    w.drain_and_wait();
+    CHECK(strip_start(log->lines()) ==
+          std::vector<std::string>{"block-begin", "block-end", "a", "b", "c", "post_stop"});
+}
+
+CONFORMANCE_TEST("a handler exception ends the actor with a failure, not the process", "[lifecycle]") {
+    struct thrower : actor<int> {
+        void handle(actor_ref<int>, int, std::monostate&) { throw std::logic_error("bad input 7"); }
+    };
+    actor_system sys(backend.add_node("n1"));
+    auto sup = sys.spawn(probe{});
+    auto t = sys.spawn(thrower{}, {}, {.supervisor = sup});
+    t.cast(7);
+    t.wait();
+    auto seen = await_events(sup, 2);
+    CHECK(seen[1].what == supervision_event::kind::failed);
+    CHECK(seen[1].reason == "bad input 7");
+}
+
+CONFORMANCE_TEST("a call to a stopped actor is a sender error", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto gone = sys.spawn(worker{}, {make_log()});
+    gone.stop_and_wait();
+    auto r = gone.call([](reply_port<int> p) { return worker_message{worker_msg::ping{std::move(p)}}; });
+    CHECK(r.is_sender_error());
+    CHECK(r.error() == "actor stopped");
+    CHECK_THROWS_AS(r.value(), call_error);
+}
+
+CONFORMANCE_TEST("a call queued behind a stop gets a sender error at once, not a timeout", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto g = sys.spawn(gate{});
+    auto w = sys.spawn(worker{}, {make_log(), g});
+    w.cast(worker_msg::block{});
+    await_holding(g);
+    // The request is queued while the stop is pending and the handler is still blocked.
+    auto r = w.call(
+        [&](reply_port<int> p) {
+            w.stop("stopping with a queued call");
+            open_gate(g);
+            return worker_message{worker_msg::ping{std::move(p)}};
+        },
+        std::chrono::seconds(30));
+    CHECK(r.is_sender_error());
+    w.wait();
+}
+
+CONFORMANCE_TEST("wait_for gives up at its timeout and sees a stop in time", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto g = sys.spawn(gate{});
+    auto w = sys.spawn(worker{}, {make_log(), g});
+    w.cast(worker_msg::block{});
+    await_holding(g);
+    w.stop();
+    CHECK_FALSE(w.wait_for(std::chrono::milliseconds(20)));  // the handler is still blocked
+    CHECK(w.status() == actor_status::running);
+    open_gate(g);
+    CHECK(w.wait_for(std::chrono::seconds(30)));
+    CHECK(w.status() == actor_status::stopped);
+}
