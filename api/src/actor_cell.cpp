@@ -132,7 +132,8 @@ void cell_base::stop(std::string_view reason) {
 }
 
 void cell_base::kill() {
-    if (status() >= actor_status::stopping || kill_requested_.exchange(true)) return;
+    // A stopping actor can still be killed: that cuts a blocked post_stop short.
+    if (status() == actor_status::stopped || kill_requested_.exchange(true)) return;
     trace(trace_kind::signal, 0, 0, "kill");
     park_token parked;
     {
@@ -371,12 +372,18 @@ void cell_base::exit(exit_kind kind, std::string reason) {
     drop_queued();
     if (kind != exit_kind::killed) {
         std::exception_ptr failure;
+        bool killed = false;
         try {
             invoke_post_stop();
+        } catch (const actor_killed&) {
+            killed = true;
         } catch (...) {
             failure = std::current_exception();
         }
-        if (failure) {
+        if (killed) {
+            kind = exit_kind::killed;
+            reason = exit_reason::killed;
+        } else if (failure) {
             const std::string text = describe(failure);
             trace(trace_kind::fail, 0, 0, text);
             // A post_stop failure turns a clean stop into a failure; an earlier failure's text wins.

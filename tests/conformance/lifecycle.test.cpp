@@ -246,3 +246,23 @@ CONFORMANCE_TEST("wait_for gives up at its timeout and sees a stop in time", "[l
     CHECK(w.wait_for(std::chrono::seconds(30)));
     CHECK(w.status() == actor_status::stopped);
 }
+
+CONFORMANCE_TEST("kill cuts a blocked post_stop short", "[lifecycle]") {
+    /// Its post_stop blocks at a gate that never opens.
+    struct stubborn : actor<int, actor_ref<gate_message>, actor_ref<gate_message>> {
+        actor_ref<gate_message> pre_start(actor_ref<int>, actor_ref<gate_message> g) { return g; }
+        void handle(actor_ref<int>, int, actor_ref<gate_message>&) {}
+        void post_stop(actor_ref<int>, actor_ref<gate_message>& g) { pass_gate(g); }
+    };
+    actor_system sys(backend.add_node("n1"));
+    auto g = sys.spawn(gate{});
+    auto sup = sys.spawn(probe{});
+    auto s = sys.spawn(stubborn{}, g, {.supervisor = sup});
+    s.stop("please");
+    await_holding(g);
+    CHECK(s.status() == actor_status::stopping);
+    s.kill_and_wait();
+    auto seen = await_events(sup, 2);
+    CHECK(seen[1].what == supervision_event::kind::terminated);
+    CHECK(seen[1].reason == "killed");
+}
