@@ -295,6 +295,13 @@ bool cell_base::has_work() const noexcept {
            status() == actor_status::draining || !events_.empty() || !mailbox_.empty();
 }
 
+bool cell_base::has_work_released() const noexcept {
+    if (mailbox_.pushed_since_drained() || events_.pushed_since_drained()) return true;
+    if (status() == actor_status::stopped) return false;
+    return kill_requested_.load(std::memory_order_acquire) || stop_requested_.load(std::memory_order_acquire) ||
+           status() == actor_status::draining;
+}
+
 void cell_base::run(std::size_t budget) noexcept {
     current_scope scope(this);
     if (status() == actor_status::stopped) {
@@ -353,7 +360,8 @@ void cell_base::run(std::size_t budget) noexcept {
         return;
     }
     sched_.store(false, std::memory_order_seq_cst);
-    if (has_work() && !sched_.exchange(true, std::memory_order_seq_cst)) {
+    // A producer that pushed before the store saw sched_ still true and did not schedule us.
+    if (has_work_released() && !sched_.exchange(true, std::memory_order_seq_cst)) {
         rt_.executor.schedule(*this);
         return;
     }

@@ -126,6 +126,8 @@ private:
     void exit(exit_kind kind, std::string reason);
     void notify();
     bool has_work() const noexcept;
+    /// `has_work` for a cell this worker no longer owns: reads atomics only.
+    bool has_work_released() const noexcept;
     void drop_queued() noexcept;
 
     actor_system& system_;

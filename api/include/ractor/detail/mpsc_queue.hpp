@@ -60,6 +60,11 @@ public:
                head_.load(std::memory_order_acquire) == &stub_;
     }
 
+    /// True if something was pushed since the consumer last drained the queue. Reads only the
+    /// producers' atomic end, so it is safe after the consumer gave up its role: a drained
+    /// queue's head is the stub until the next push.
+    bool pushed_since_drained() const noexcept { return head_.load(std::memory_order_acquire) != &stub_; }
+
 private:
     std::atomic<mpsc_node*> head_;
     mpsc_node* tail_;
