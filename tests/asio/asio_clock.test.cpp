@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -25,15 +27,19 @@ TEST_CASE("the clock reads steady time", "[asio][clock]") {
     CHECK(a.time_since_epoch() > duration::zero());
 }
 
-TEST_CASE("a timer fires once on a worker thread", "[asio][clock]") {
+TEST_CASE("a timer fires once on a worker thread and lets go of its callback",
+          "[asio][clock]") {
     const unsigned threads = GENERATE(1u, 2u);
     std::thread::id fired_on{};
     time_point fired_at{};
     event_count fired;
+    event_count later;
+    auto capture = std::make_shared<int>(1);
+    const std::weak_ptr<int> watch = capture;
     runtime_host host{host_options{.threads = threads}};
     runtime& rt = host.add_node("n");
     const time_point at = rt.clock.now() + 2ms;
-    const timer_id id = rt.clock.start_timer(at, [&] {
+    const timer_id id = rt.clock.start_timer(at, [&, held = std::move(capture)] {
         fired_on = std::this_thread::get_id();
         fired_at = rt.clock.now();
         fired.add();
@@ -43,6 +49,12 @@ TEST_CASE("a timer fires once on a worker thread", "[asio][clock]") {
     CHECK(fired_on != std::this_thread::get_id());
     CHECK(fired_at >= at);
     CHECK_FALSE(rt.clock.cancel_timer(id));  // fired already
+    if (threads == 1) {
+        // A later timer of the same worker fires after the first one's callback was destroyed.
+        rt.clock.start_timer(rt.clock.now() + 1ms, [&] { later.add(); });
+        REQUIRE(later.wait_for(1));
+        CHECK(watch.expired());
+    }
 }
 
 TEST_CASE("timers of one worker fire in deadline order", "[asio][clock]") {
@@ -68,17 +80,22 @@ TEST_CASE("timers of one worker fire in deadline order", "[asio][clock]") {
     CHECK(order == std::vector<int>{1, 2, 3, 4});
 }
 
-TEST_CASE("a cancelled timer never fires", "[asio][clock]") {
+TEST_CASE("a cancelled timer never fires and lets go of its callback", "[asio][clock]") {
     std::atomic<bool> cancelled_fired{false};
     event_count sentinel;
+    auto capture = std::make_shared<int>(1);
+    const std::weak_ptr<int> watch = capture;
     runtime_host host{host_options{.threads = 1}};
     runtime& rt = host.add_node("n");
     const time_point now = rt.clock.now();
-    const timer_id doomed = rt.clock.start_timer(now + 5ms, [&] { cancelled_fired = true; });
+    const timer_id doomed =
+        rt.clock.start_timer(now + 5ms, [&, held = std::move(capture)] { cancelled_fired = true; });
+    CHECK_FALSE(watch.expired());
     // One worker fires its timers in deadline order: once the later sentinel has fired, the
     // cancelled timer would have fired before it.
     rt.clock.start_timer(now + 10ms, [&] { sentinel.add(); });
     CHECK(rt.clock.cancel_timer(doomed));
+    CHECK(watch.expired());
     CHECK_FALSE(rt.clock.cancel_timer(doomed));
     REQUIRE(sentinel.wait_for(1));
     CHECK_FALSE(cancelled_fired.load());
@@ -150,4 +167,15 @@ TEST_CASE("a timer started in a timer callback fires too", "[asio][clock]") {
     });
     REQUIRE(fired.wait_for(2));
     CHECK(fired.count() == 2);
+}
+
+TEST_CASE("a timer callback that throws does not stop its thread", "[asio][clock]") {
+    event_count fired;
+    runtime_host host{host_options{.threads = 1}};
+    runtime& rt = host.add_node("n");
+    const time_point now = rt.clock.now();
+    rt.clock.start_timer(now + 1ms, [] { throw std::runtime_error("timer failure"); });
+    rt.clock.start_timer(now + 2ms, [&] { fired.add(); });
+    REQUIRE(fired.wait_for(1));
+    CHECK(fired.count() == 1);
 }

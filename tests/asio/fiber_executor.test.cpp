@@ -145,6 +145,36 @@ TEST_CASE("runnables scheduled from four threads run exactly once per schedule",
     for (auto& c : chained) CHECK(c.runs_.load() == chain_length);
 }
 
+TEST_CASE("an idle thread steals runnables queued behind a busy one", "[asio][executor]") {
+    constexpr std::size_t n = 4;
+    std::array<std::thread::id, n> ran_on{};
+    std::thread::id busy_on{};
+    bool all_ran_while_busy = false;
+    event_count ran;
+    event_count done;
+    std::deque<fn_runnable> queued(n);
+    fn_runnable busy;
+    runtime_host host{host_options{.threads = 2}};
+    runtime& rt = host.add_node("n");
+    for (std::size_t i = 0; i < n; ++i) {
+        queued[i].set([&, i](std::size_t) {
+            ran_on[i] = std::this_thread::get_id();
+            ran.add();
+        });
+    }
+    busy.set([&](std::size_t) {
+        busy_on = std::this_thread::get_id();
+        // Queued on this thread, which stays busy until the other thread took them all.
+        for (auto& q : queued) rt.executor.schedule(q);
+        all_ran_while_busy = ran.wait_for(n);
+        done.add();
+    });
+    rt.executor.schedule(busy);
+    REQUIRE(done.wait_for(1));
+    CHECK(all_ran_while_busy);
+    for (const auto& id : ran_on) CHECK(id != busy_on);
+}
+
 TEST_CASE("a parked runnable does not stall the others on its thread", "[asio][executor]") {
     std::atomic<bool> b_ran{false};
     std::atomic<bool> token_ready{false};

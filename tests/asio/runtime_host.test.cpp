@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -145,6 +146,8 @@ TEST_CASE("destroying a host with many parked fibers and pending timers ends the
     std::atomic<bool> timer_fired{false};
     event_count parked;
     std::deque<fn_runnable> rs(n);
+    auto capture = std::make_shared<int>(1);
+    const std::weak_ptr<int> watch = capture;
     {
         runtime_host host{host_options{.threads = threads}};
         runtime& rt = host.add_node("n");
@@ -158,11 +161,13 @@ TEST_CASE("destroying a host with many parked fibers and pending timers ends the
             });
         }
         for (auto& r : rs) rt.executor.schedule(r);
-        rt.clock.start_timer(rt.clock.now() + 1h, [&] { timer_fired = true; });
+        rt.clock.start_timer(rt.clock.now() + 1h,
+                             [&, held = std::move(capture)] { timer_fired = true; });
         REQUIRE(parked.wait_for(n));
     }
     CHECK(interrupted.load() == n);
     CHECK_FALSE(timer_fired.load());
+    CHECK(watch.expired());  // the pending timer's callback went with the host
 }
 
 TEST_CASE("a hundred hosts come and go", "[asio][host]") {

@@ -47,6 +47,9 @@ host::~host() {
     shutdown();
     // Only a host destroyed on one of its own threads still has a thread to let go.
     for (auto& w : workers_) w->join();
+    // Timers that never fired go while every worker and node still exists: their callbacks'
+    // captures may reach the clock or a node's trace sink as they are destroyed.
+    for (auto& w : workers_) w->drop_timers();
 }
 
 ractor::runtime& host::add_node(std::string name) {

@@ -44,9 +44,17 @@ void timer_table::take_due(std::int64_t now_ns, std::vector<timer_callback>& out
     if (taken) publish_earliest();
 }
 
-std::size_t timer_table::size() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return entries_.size();
+void timer_table::clear() {
+    for (;;) {
+        std::unordered_map<timer_id, entry> doomed;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (entries_.empty()) return;
+            doomed.swap(entries_);
+            heap_.clear();
+            publish_earliest();
+        }
+    }
 }
 
 void timer_table::sift_up(std::size_t i) noexcept {

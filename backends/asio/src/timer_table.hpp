@@ -36,14 +36,15 @@ public:
     /// Removes a pending timer; false if it is unknown, fired or cancelled already.
     bool cancel(timer_id id);
 
+    /// Forgets every pending timer; their callbacks are destroyed outside the lock, so a
+    /// callback's captures may still use the table while they go.
+    void clear();
+
     /// Moves the callbacks of every timer due at `now_ns` to `out` (owner only).
     void take_due(std::int64_t now_ns, std::vector<timer_callback>& out);
 
     /// The earliest deadline, or `never` (a snapshot, readable without the lock).
     std::int64_t earliest() const noexcept { return earliest_.load(std::memory_order_seq_cst); }
-
-    /// The number of pending timers.
-    std::size_t size();
 
 private:
     struct entry {

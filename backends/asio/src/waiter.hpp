@@ -12,6 +12,8 @@
 
 #include <ractor/runtime/executor.hpp>
 
+#include "fiber_stack.hpp"
+
 namespace ractor::asio_backend {
 
 class worker;
@@ -67,6 +69,7 @@ public:
     worker* owner_;
     boost::fibers::context* context_ = nullptr;  ///< set when the fiber first runs
     boost::fibers::fiber fiber_;                 ///< joined by the worker thread before it ends
+    stack_bounds stack_;                         ///< where the fiber's stack lies
 };
 
 /// A thread that is not a worker fiber (for example `main`) and blocks while parked.

@@ -1,11 +1,12 @@
 #include "worker.hpp"
 
+#include <time.h>
+
 #include <algorithm>
 #include <utility>
 
 #include <boost/asio/post.hpp>
 #include <boost/fiber/operations.hpp>
-#include <boost/fiber/protected_fixedsize_stack.hpp>
 
 #include "host.hpp"
 #include "worker_algorithm.hpp"
@@ -34,6 +35,30 @@ std::int64_t steady_now_ns() noexcept {
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
+
+/// Nanoseconds on the steady clock's base, read from the clock tick (a few ns instead of
+/// ~25): never ahead of steady_now_ns() and behind it by at most `coarse_slack_ns`.
+std::int64_t coarse_now_ns() noexcept {
+#if defined(CLOCK_MONOTONIC_COARSE)
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+#else
+    return steady_now_ns();
+#endif
+}
+
+std::int64_t coarse_slack() noexcept {
+#if defined(CLOCK_MONOTONIC_COARSE)
+    timespec res{};
+    clock_getres(CLOCK_MONOTONIC_COARSE, &res);
+    return 2 * (static_cast<std::int64_t>(res.tv_sec) * 1'000'000'000 + res.tv_nsec);
+#else
+    return 0;
+#endif
+}
+
+const std::int64_t coarse_slack_ns = coarse_slack();
 
 std::chrono::steady_clock::time_point steady_at(std::int64_t ns) noexcept {
     return std::chrono::steady_clock::time_point(
@@ -98,6 +123,7 @@ void worker::thread_main() noexcept {
         } catch (...) {
         }
     }
+    if (thread_stack_) enter_stack(*thread_stack_);  // what ASan cleans up when the thread ends
     work_.reset();
     this_worker = nullptr;
 }
@@ -109,7 +135,7 @@ fiber_slot& worker::new_slot() {
     slots_.push_back(std::move(owned));
     try {
         slot.fiber_ = boost::fibers::fiber(std::allocator_arg,
-                                           boost::fibers::protected_fixedsize_stack(fiber_stack_size),
+                                           recording_stack_allocator(fiber_stack_size, slot.stack_),
                                            [this, &slot] { fiber_main(slot); });
     } catch (...) {
         slots_.pop_back();
@@ -131,6 +157,8 @@ fiber_slot& worker::take_spare() {
 
 void worker::fiber_main(fiber_slot& self) noexcept {
     self.context_ = boost::fibers::context::active();
+    const stack_bounds before = enter_stack(self.stack_);
+    if (!thread_stack_) thread_stack_ = before;
     this_slot = &self;
     while (!stop_begun_) {
         if (dispatcher_ == &self) {
@@ -191,12 +219,17 @@ void worker::wake_dispatcher() noexcept {
 void worker::switch_out(fiber_slot& self) noexcept {
     this_slot = nullptr;
     boost::fibers::context::active()->suspend();
-    this_slot = &self;
+    resumed(self);
 }
 
 void worker::yield_fiber(fiber_slot& self) noexcept {
     this_slot = nullptr;
     boost::this_fiber::yield();
+    resumed(self);
+}
+
+void worker::resumed(fiber_slot& self) noexcept {
+    enter_stack(self.stack_);
     this_slot = &self;
 }
 
@@ -331,20 +364,24 @@ void worker::begin_stop() noexcept {
     dispatcher_ = nullptr;
 }
 
-void worker::fire_due_timers() noexcept {
-    if (stop_begun_) return;
+bool worker::timers_due() const noexcept {
     const std::int64_t earliest = timers_.earliest();
-    if (earliest == timer_table::never) return;
-    const std::int64_t now = steady_now_ns();
-    if (earliest > now) return;
+    if (earliest == timer_table::never) return false;
+    // Checked between every two runnables: let the cheap clock rule out far deadlines.
+    if (earliest > coarse_now_ns() + coarse_slack_ns) return false;
+    return earliest <= steady_now_ns();
+}
+
+void worker::fire_due_timers() noexcept {
+    if (stop_begun_ || !timers_due()) return;
     std::vector<timer_callback> due;
     try {
-        timers_.take_due(now, due);
+        timers_.take_due(steady_now_ns(), due);
     } catch (...) {
         // Out of memory: what was taken runs now, the rest on the next check.
     }
-    // Callbacks run outside any worker fiber: a park there ends at once instead of parking
-    // the dispatcher.
+    // Callbacks run on this fiber's stack but count as outside any worker fiber: a park
+    // there ends at once instead of parking the dispatcher.
     fiber_slot* const slot = this_slot;
     this_slot = nullptr;
     for (auto& fn : due) {
@@ -404,10 +441,9 @@ bool worker::idle_step() noexcept {
         remote_wakes_.load(std::memory_order_seq_cst) > 0) {
         return true;
     }
-    fire_due_timers();
-    if (algorithm_->has_ready_fibers()) return true;
     if (stop_begun_) return false;
-    if (queue_.size() > 0 || steal()) {
+    // Timer callbacks run on the dispatching fiber, never on Boost's dispatcher stack.
+    if (queue_.size() > 0 || timers_due() || steal()) {
         wake_dispatcher();
         return algorithm_->has_ready_fibers();
     }

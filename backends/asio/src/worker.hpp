@@ -34,7 +34,8 @@ class worker_algorithm;
 /// one after another as plain calls. When a runnable parks (or yields with work queued), its
 /// fiber hands the dispatcher role to an idle fiber of the pool (or a new one) before it
 /// suspends; when it is resumed and its runnable returns, it goes back to the pool. Between
-/// runnables the dispatcher lets resumed fibers run first.
+/// runnables the dispatcher takes turns with resumed fibers and fires due timers (their
+/// callbacks run on its stack, never on Boost's dispatcher stack).
 ///
 /// Idling happens in Boost's dispatcher context (the algorithm's `suspend_until`): spin for a
 /// while checking the queue, timers, woken fibers and other workers' queues (to steal), then
@@ -78,6 +79,8 @@ public:
     timer_id start_timer(std::int64_t deadline_ns, timer_callback fn);
     /// Cancels a timer of this worker.
     bool cancel_timer(timer_id id) { return timers_.cancel(id); }
+    /// Forgets every pending timer (once the thread has ended).
+    void drop_timers() { timers_.clear(); }
     /// Resumes `slot` (of this worker), whose park was just moved from parked to woken.
     void resume(fiber_slot& slot, bool remote) noexcept;
     /// A waiter for parks outside any worker fiber of this thread; such parks never block.
@@ -107,6 +110,8 @@ private:
     void wait_for_work(fiber_slot& self) noexcept;
     void wake_dispatcher() noexcept;
     void switch_out(fiber_slot& self) noexcept;
+    void resumed(fiber_slot& self) noexcept;
+    bool timers_due() const noexcept;
     void yield_fiber(fiber_slot& self) noexcept;
     void begin_stop() noexcept;
     void fire_due_timers() noexcept;
@@ -141,6 +146,7 @@ private:
     bool stop_begun_ = false;
     std::int64_t wake_armed_ = timer_table::never;
     std::vector<std::uint64_t> victim_runs_;
+    std::optional<stack_bounds> thread_stack_;  // the OS thread's own stack, as ASan knew it
 
     boost::asio::io_context io_{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
