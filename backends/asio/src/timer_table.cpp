@@ -6,7 +6,9 @@ namespace ractor::asio_backend {
 
 timer_table::added timer_table::add(std::int64_t deadline_ns, timer_callback fn) {
     std::lock_guard<std::mutex> lock(mutex_);
-    heap_.reserve(heap_.size() + 1);  // so nothing below the insertion can throw
+    // Grow geometrically before inserting, so nothing below the insertion can throw (a
+    // reserve of size()+1 would reallocate, and copy the heap, on every add).
+    if (heap_.size() == heap_.capacity()) heap_.reserve(heap_.empty() ? 64 : 2 * heap_.capacity());
     const timer_id id = next_seq_++ * stride_ + offset_;
     auto [it, inserted] = entries_.try_emplace(id, entry{deadline_ns, id, std::move(fn), 0});
     entry* e = &it->second;
