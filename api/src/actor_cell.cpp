@@ -20,7 +20,8 @@ namespace {
 /// interleave on one thread never see each other's value.
 thread_local cell_base* current = nullptr;
 
-/// Sets `current` for one scope.
+/// Sets `current` for one scope on one fiber: pre_start runs inside its spawner's handler,
+/// whose cell comes back afterwards.
 class current_scope {
 public:
     explicit current_scope(cell_base* c) noexcept : saved_(current) { current = c; }
@@ -28,6 +29,15 @@ public:
 
 private:
     cell_base* saved_;
+};
+
+/// Sets `current` while a worker runs a cell. A run is never nested in another actor's
+/// callback, so it ends with no current cell; restoring a saved value instead could revive
+/// a cell that another fiber, resumed out of order, has since freed.
+class running_scope {
+public:
+    explicit running_scope(cell_base* c) noexcept { current = c; }
+    ~running_scope() { current = nullptr; }
 };
 
 }  // namespace
@@ -303,7 +313,7 @@ bool cell_base::has_work_released() const noexcept {
 }
 
 void cell_base::run(std::size_t budget) noexcept {
-    current_scope scope(this);
+    running_scope scope(this);
     if (status() == actor_status::stopped) {
         drop_queued();  // sends that raced with the exit
     } else {
