@@ -169,17 +169,32 @@ std::size_t actor_system::alive_count() const {
     return alive_.size();
 }
 
+std::optional<any_actor_ref> actor_system::find(std::uint64_t local_id) const {
+    std::lock_guard g(mutex_);
+    auto it = alive_.find(local_id);
+    if (it == alive_.end()) return std::nullopt;
+    return any_actor_ref(it->second);
+}
+
+std::vector<any_actor_ref> actor_system::living() const {
+    std::lock_guard g(mutex_);
+    std::vector<any_actor_ref> out;
+    out.reserve(alive_.size());
+    for (const auto& [id, cell] : alive_) out.emplace_back(cell);
+    return out;
+}
+
+std::size_t actor_system::kill_all() {
+    const auto doomed = living();
+    for (const auto& a : doomed) a.kill();
+    return doomed.size();
+}
+
 void actor_system::shutdown() {
     // Repeat: a dying actor's post_stop may still have spawned another.
-    for (;;) {
-        std::vector<detail::cell_ptr> living;
-        {
-            std::lock_guard g(mutex_);
-            for (const auto& [id, cell] : alive_) living.push_back(cell);
-        }
-        if (living.empty()) return;
-        for (const auto& cell : living) cell->kill();
-        for (const auto& cell : living) cell->wait();
+    for (auto doomed = living(); !doomed.empty(); doomed = living()) {
+        for (const auto& a : doomed) a.kill();
+        for (const auto& a : doomed) a.wait();
     }
 }
 

@@ -73,6 +73,11 @@ public:
 
     /// The number of actors that have started and not yet stopped.
     std::size_t alive_count() const;
+    /// The started, not yet stopped actor with local id `local_id`, if any.
+    std::optional<any_actor_ref> find(std::uint64_t local_id) const;
+    /// Kills every living actor without waiting for them (a simulated node crash does this
+    /// from a timer, where nothing may park); returns how many it killed.
+    std::size_t kill_all();
     /// Kills every living actor and waits until all stopped.
     void shutdown();
 
@@ -92,6 +97,8 @@ private:
     using start_fn = void (*)(detail::cell_base&, void*);
     void start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn, void* args);
     void release_name(const detail::cell_base& cell);
+    /// The actors that have started and not yet stopped, by id.
+    std::vector<any_actor_ref> living() const;
     std::uint64_t next_local_id() noexcept { return next_id_.fetch_add(1, std::memory_order_relaxed); }
 
     const ractor::runtime& rt_;
