@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the test suite: the `release` preset, then the `asan` preset
-# (AddressSanitizer + UndefinedBehaviorSanitizer) unless RACTOR_SKIP_SANITIZERS=1.
+# (AddressSanitizer + UndefinedBehaviorSanitizer) and the `tsan` preset (ThreadSanitizer, asio
+# tests only), unless RACTOR_SKIP_SANITIZERS=1 (or RACTOR_SKIP_TSAN=1 for the last).
 # Prints a summary and exits non-zero if any step failed.
 # Extra arguments are passed to every ctest run (for example `-R '^sim\.'`).
 set -uo pipefail  # no -e: a failing step is recorded and the summary still printed
@@ -80,6 +81,13 @@ if ((failed_steps == 0)); then
     summary+=("$(printf '%-20s %s' "asan" "skipped (the release build failed)")")
   else
     run_preset asan "$@"
+  fi
+  # ThreadSanitizer over the asio backend's tests and the asio conformance suites (its test
+  # preset selects them; TSan cannot follow the simulator's fiber switches).
+  if [[ "${RACTOR_SKIP_SANITIZERS:-0}" == 1 || "${RACTOR_SKIP_TSAN:-0}" == 1 ]]; then
+    summary+=("$(printf '%-20s %s' "tsan" "skipped")")
+  elif ((release_status != 2)); then
+    run_preset tsan "$@"
   fi
 fi
 

@@ -23,7 +23,7 @@ bool sim_executor::unpark(park_token token, wake_reason reason) {
 time_point sim_clock::now() const { return core_.now() + skew_; }
 
 timer_id sim_clock::start_timer(time_point at, timer_callback fn) {
-    return core_.start_timer(node_, at - skew_, std::move(fn));
+    return core_.start_clock_timer(node_, at - skew_, std::move(fn));
 }
 
 bool sim_clock::cancel_timer(timer_id id) { return core_.cancel_timer(id); }

@@ -2,12 +2,17 @@
 // One simulated node: the runtime roles a world hands out for it.
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include <ractor/actor_system.hpp>
 #include <ractor/runtime/runtime.hpp>
 #include <ractor/sim/prng.hpp>
+
+#include "sim_fault_injector.hpp"
 
 namespace ractor::sim::internal {
 
@@ -29,7 +34,11 @@ private:
     std::uint64_t node_;
 };
 
-/// The clock role of one node: the world's virtual time, plus this node's skew (zero for now).
+/// The clock role of one node: the world's virtual time plus this node's skew.
+///
+/// A node whose skew is `s` reads virtual time + `s`; a timer it starts for its own instant
+/// `at` fires at virtual time `at - s` (plus any planned timer delay), that is when its own
+/// clock reads `at`.
 class sim_clock final : public ractor::clock {
 public:
     sim_clock(world_core& core, std::uint64_t node) noexcept : core_(core), node_(node) {}
@@ -37,6 +46,9 @@ public:
     time_point now() const override;
     timer_id start_timer(time_point at, timer_callback fn) override;
     bool cancel_timer(timer_id id) override;
+
+    duration skew() const noexcept { return skew_; }
+    void set_skew(duration skew) noexcept { skew_ = skew; }
 
 private:
     world_core& core_;
@@ -67,7 +79,8 @@ private:
     std::uint64_t node_;
 };
 
-/// A node of the world: its name, its roles and the runtime view over them.
+/// A node of the world: its name, its roles, the runtime view over them and, for a node
+/// added with a start-up function, the actor system the world runs on it.
 struct sim_node {
     sim_node(world_core& core, std::uint64_t seed, std::uint64_t id, std::string node_name,
              std::size_t batch_budget)
@@ -76,14 +89,20 @@ struct sim_node {
           clock(core, id),
           entropy(seed, id),
           trace(core, id),
-          view{executor, clock, entropy, &trace, id, batch_budget} {}
+          faults(core, id),
+          view{executor, clock, entropy, &trace, id, batch_budget, &faults} {}
 
     std::string name;
     sim_executor executor;
     sim_clock clock;
     sim_entropy entropy;
     sim_trace_sink trace;
+    sim_fault_injector faults;
     ractor::runtime view;
+    /// Runs on every fresh actor system of the node; empty: the world owns no system here.
+    std::function<void(ractor::actor_system&)> startup;
+    /// The node's current actor system; null while crashed (or if there is no start-up).
+    std::unique_ptr<ractor::actor_system> system;
 };
 
 }  // namespace ractor::sim::internal

@@ -15,6 +15,25 @@ ractor::runtime& world::add_node(std::string name) {
     return core_->add_node(std::move(name)).view;
 }
 
+ractor::runtime& world::add_node(std::string name,
+                                 std::function<void(ractor::actor_system&)> startup) {
+    return core_->add_node(std::move(name), std::move(startup)).view;
+}
+
+ractor::actor_system* world::node_system(std::uint64_t id) { return core_->node_system(id); }
+
+bool world::node_up(std::uint64_t id) const { return core_->node_up(id); }
+
+void world::crash_node(std::uint64_t id) { core_->crash_node(id); }
+
+void world::restart_node(std::uint64_t id) { core_->restart_node(id); }
+
+void world::set_clock_skew(std::uint64_t id, ractor::duration offset) {
+    core_->set_clock_skew(id, offset);
+}
+
+void world::apply(const fault_plan& plan) { core_->apply(plan); }
+
 ractor::runtime& world::node(std::uint64_t id) { return core_->node(id).view; }
 
 std::string_view world::node_name(std::uint64_t id) const { return core_->node(id).name; }

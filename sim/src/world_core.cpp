@@ -92,7 +92,10 @@ world_core::world_core(std::uint64_t seed, world_options opts)
     sim_fiber_algorithm::install_on_this_thread();
 }
 
-world_core::~world_core() { teardown(); }
+world_core::~world_core() {
+    release_systems();
+    teardown();
+}
 
 sim_node& world_core::add_node(std::string name) {
     check_thread("world::add_node");
@@ -100,6 +103,17 @@ sim_node& world_core::add_node(std::string name) {
     nodes_.push_back(
         std::make_unique<sim_node>(*this, seed_, id, std::move(name), opts_.batch_budget));
     return *nodes_.back();
+}
+
+sim_node& world_core::add_node(std::string name, std::function<void(actor_system&)> startup) {
+    if (!startup) {
+        throw std::invalid_argument("ractor::sim: world::add_node needs a start-up function");
+    }
+    sim_node& n = add_node(std::move(name));
+    n.startup = std::move(startup);
+    n.system = std::make_unique<actor_system>(n.view);
+    n.startup(*n.system);
+    return n;
 }
 
 sim_node& world_core::node(std::uint64_t id) const {
@@ -126,18 +140,23 @@ bool world_core::step() {
     if (candidates_.empty() && timers_.empty()) {
         return false;
     }
-    if (opts_.max_steps != 0 && steps_ >= opts_.max_steps) {
+    if (opts_.max_steps != 0 && steps_ >= opts_.max_steps && !unbudgeted_) {
         throw step_budget_exceeded("ractor::sim: the step budget of " +
                                    std::to_string(opts_.max_steps) + " steps is exhausted at " +
                                    where() + " (livelock?)");
     }
     ++steps_;
-    const simulation_scope scope;
-    const step_marker marker(in_step_);
-    if (!candidates_.empty()) {
-        run_candidate();
-    } else {
-        fire_next_timer();
+    {
+        const simulation_scope scope;
+        const step_marker marker(in_step_);
+        if (!candidates_.empty()) {
+            run_candidate();
+        } else {
+            fire_next_timer();
+        }
+    }
+    if (!crashed_.empty()) {
+        collect_crashed();
     }
     return true;
 }
@@ -209,6 +228,10 @@ park_token world_core::prepare_park() {
 wake_reason world_core::park(std::uint64_t node, park_token token,
                              std::optional<time_point> deadline) {
     check_thread("executor::park");
+    if (deadline && node != 0) {
+        // The deadline was read off the node's (skewed) clock.
+        *deadline -= this->node(node).clock.skew();
+    }
     if (current_ != nullptr) {
         return park_worker(*current_, node, token, deadline);
     }
@@ -248,8 +271,23 @@ bool world_core::unpark(park_token token, wake_reason reason) {
 
 timer_id world_core::start_timer(std::uint64_t node, time_point at, timer_callback fn) {
     check_thread("clock::start_timer");
+    return add_timer(node, at, std::move(fn), false);
+}
+
+timer_id world_core::start_clock_timer(std::uint64_t node, time_point at, timer_callback fn) {
+    check_thread("clock::start_timer");
+    const duration extra = this->node(node).faults.timer_extra(now_);
+    const timer_id id = add_timer(node, at + extra, std::move(fn), false);
+    if (extra > duration::zero()) {
+        record(node, trace_event{trace_kind::fault, 0, 0, id,
+                                 "delay timer " + std::to_string(id) + " by " + format_duration(extra)});
+    }
+    return id;
+}
+
+timer_id world_core::add_timer(std::uint64_t node, time_point at, timer_callback fn, bool deadline) {
     const timer_id id = next_timer_++;
-    timers_.emplace(id, pending_timer{std::move(fn), node});
+    timers_.emplace(id, pending_timer{std::move(fn), node, deadline});
     timer_heap_.push_back(timer_slot{at, id});
     std::push_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
     return id;
@@ -521,9 +559,9 @@ wake_reason world_core::park_main(std::uint64_t node, park_token token,
 void world_core::arm_deadline(waiter& wt, std::uint64_t node, time_point deadline) {
     waiter* const target = &wt;
     const std::uint64_t epoch = wt.epoch;
-    wt.deadline = start_timer(node, deadline, [this, target, epoch] {
+    wt.deadline = add_timer(node, deadline, [this, target, epoch] {
         unpark(park_token{target, epoch}, wake_reason::timed_out);
-    });
+    }, true);
 }
 
 void world_core::end_park(waiter& wt) {

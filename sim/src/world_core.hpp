@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,12 +15,15 @@
 #include <boost/fiber/fiber.hpp>
 #include <boost/fiber/protected_fixedsize_stack.hpp>
 
+#include <ractor/actor_system.hpp>
 #include <ractor/runtime/runtime.hpp>
+#include <ractor/sim/fault_plan.hpp>
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
 #include <ractor/sim/world.hpp>
 
 #include "sanitizer_fiber.hpp"
+#include "sim_fault_injector.hpp"
 #include "sim_node.hpp"
 
 namespace ractor::sim::internal {
@@ -76,6 +80,7 @@ public:
 
     // --- the world's controls
     sim_node& add_node(std::string name);
+    sim_node& add_node(std::string name, std::function<void(actor_system&)> startup);
     sim_node& node(std::uint64_t id) const;
     bool step();
     void run();
@@ -87,6 +92,15 @@ public:
     const std::vector<recorded_event>& events() const noexcept { return events_; }
     void set_strategy(std::unique_ptr<scheduling_strategy> strategy);
 
+    // --- faults
+    actor_system* node_system(std::uint64_t id) const;
+    bool node_up(std::uint64_t id) const;
+    void crash_node(std::uint64_t id);
+    void restart_node(std::uint64_t id);
+    void set_clock_skew(std::uint64_t id, duration offset);
+    void apply(const fault_plan& plan);
+    fault_rules& rules() noexcept { return rules_; }
+
     // --- executor role
     void schedule(std::uint64_t node, runnable& r);
     void yield();
@@ -96,6 +110,8 @@ public:
 
     // --- clock role
     timer_id start_timer(std::uint64_t node, time_point at, timer_callback fn);
+    /// A node clock's timer at virtual time `at`, late by the node's planned timer delay.
+    timer_id start_clock_timer(std::uint64_t node, time_point at, timer_callback fn);
     bool cancel_timer(timer_id id);
 
     // --- trace role
@@ -105,6 +121,15 @@ private:
     struct pending_timer {
         timer_callback fn;
         std::uint64_t node;
+        bool deadline;  ///< a park's deadline: survives a crash of its node
+    };
+
+    /// The actor system of a crashed node, kept until its killed actors have all finished
+    /// and no task that was running on the node at the crash still runs.
+    struct crashed_system {
+        std::uint64_t node;
+        std::unique_ptr<actor_system> system;
+        std::vector<std::uint64_t> tasks;
     };
 
     /// What runs when a candidate is picked: a runnable to start or a worker to resume.
@@ -114,6 +139,12 @@ private:
     };
 
     void check_thread(const char* what) const;
+    timer_id add_timer(std::uint64_t node, time_point at, timer_callback fn, bool deadline);
+    void check_plan(const fault_plan& plan) const;
+    void signal_actor(const actor_target& target, bool kill, const std::string& reason);
+    std::size_t drop_node_timers(std::uint64_t node);
+    void collect_crashed();
+    void release_systems() noexcept;
     void add_candidate(candidate c, candidate_target target);
     void run_candidate();
     void fire_next_timer();
@@ -144,6 +175,7 @@ private:
     std::uint64_t next_task_ = 1;
     bool in_step_ = false;
     bool tearing_down_ = false;
+    bool unbudgeted_ = false;  ///< while the world shuts its own actor systems down
     std::uint64_t teardown_parks_ = 0;
 
     // Candidates in the order they became ready; the two vectors share indices.
@@ -161,6 +193,9 @@ private:
     std::map<timer_id, pending_timer> timers_;  ///< live timers by id
     std::vector<timer_slot> timer_heap_;         ///< min-heap; cancelled slots linger until pruned
     timer_id next_timer_ = 1;
+
+    fault_rules rules_;
+    std::vector<crashed_system> crashed_;
 
     std::uint64_t hash_;
     std::vector<recorded_event> events_;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,11 +16,17 @@
 #include <ractor/sim/scheduling_strategy.hpp>
 #include <ractor/sim/step_budget_exceeded.hpp>
 
+namespace ractor {
+class actor_system;
+}
+
 namespace ractor::sim {
 
 namespace internal {
 class world_core;
 }
+
+struct fault_plan;
 
 /// Settings of a world.
 struct world_options {
@@ -48,7 +55,12 @@ struct world_options {
 /// world's thread (other threads get std::logic_error). Besides what node code records, the
 /// world records `timer` (value: timer id; node: the node that started it), and for parks
 /// of worker fibers `park` (peer: worker fiber id; value: deadline in ns, 0 if none) and
-/// `wake` (peer: worker fiber id; value: the `wake_reason`).
+/// `wake` (peer: worker fiber id; value: the `wake_reason`), and `fault` for every fault it
+/// injects (text: which; timed faults of a plan fire from world timers of node 0).
+///
+/// Every node's `runtime::faults` is the world's fault injector for it: with no plan applied
+/// it injects nothing and `buggify` is false. `apply` installs a fault plan (see
+/// docs/simulator.md, "Fault plans").
 ///
 /// Actor systems using a node's runtime must be destroyed before the world. Destroying a
 /// world with fibers still parked resumes them with `wake_reason::interrupted` so that they
@@ -67,6 +79,46 @@ public:
     /// Adds a node (ids 1, 2, 3... in call order) and returns its runtime, valid while the
     /// world lives.
     ractor::runtime& add_node(std::string name);
+
+    /// Adds a node whose actor system the world owns and returns its runtime. The world
+    /// creates the system and calls `startup` on it at once, on the calling thread (so it may
+    /// block, driving the world, like any code outside actors); after a crash and restart it
+    /// creates a fresh system and calls `startup` again, then from inside a world step, where
+    /// it must not block (spawning, registering and sending are fine). An exception from the
+    /// first call propagates; one from a restart is recorded as a fault. Only such nodes can
+    /// be crashed, and only their actors can be killed or stopped by a fault plan. The world
+    /// shuts these systems down (kill and wait) when it is destroyed.
+    ractor::runtime& add_node(std::string name,
+                              std::function<void(ractor::actor_system&)> startup);
+
+    /// The actor system the world runs on node `id`: null if the node was added without a
+    /// start-up function or is crashed. Throws std::out_of_range for an unknown id.
+    ractor::actor_system* node_system(std::uint64_t id);
+
+    /// False while node `id` is crashed (nodes without a start-up function are always up).
+    bool node_up(std::uint64_t id) const;
+
+    /// Crashes node `id` now: every actor of its system is killed (no post_stop runs, no
+    /// further handler starts), every parked fiber of the node is interrupted, its pending
+    /// timers are dropped (park deadlines excepted) and `node_system(id)` becomes null. The
+    /// old system is destroyed once its actors have finished. Throws std::invalid_argument
+    /// for a node without a start-up function; a crash of a crashed node only records it.
+    void crash_node(std::uint64_t id);
+
+    /// Restarts a crashed node now: a fresh actor system (local ids start again at 1) and
+    /// its start-up function. Restarting a node that is up only records it.
+    void restart_node(std::uint64_t id);
+
+    /// From now on node `id`'s clock reads virtual time + `offset`; a timer it starts for its
+    /// own instant `at` fires at virtual time `at - offset`, so delays keep their length.
+    void set_clock_skew(std::uint64_t id, ractor::duration offset);
+
+    /// Applies a fault plan: its failure, timer-delay and buggify rules replace the previous
+    /// plan's (and restart their random streams from the world seed and the plan's seed),
+    /// its timed faults (kills, stops, crashes, restarts, later skews) are added as world
+    /// timers. Throws `fault_plan_error` if the plan is invalid for this world (unknown node,
+    /// a kill or crash on a node without start-up function, a time already past).
+    void apply(const fault_plan& plan);
 
     /// The runtime of node `id`; throws std::out_of_range for an unknown id.
     ractor::runtime& node(std::uint64_t id);

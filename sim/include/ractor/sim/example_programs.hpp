@@ -1,0 +1,32 @@
+#pragma once
+/// \file
+/// The example actor programs built into `ractor-sim` (and used by the simulator's tests).
+
+#include <string_view>
+#include <vector>
+
+#include <ractor/sim/program.hpp>
+
+namespace ractor::sim {
+
+/// The built-in programs, in `ractor-sim list` order:
+///
+/// * `ping-pong`: two actors bounce a ball 1,000 times (message-heavy).
+/// * `ping-pong-100k`: the same with 100,000 bounces, for throughput figures.
+/// * `worker-pool`: a one_for_one supervisor with four workers; every fifth job crashes
+///   its worker, which the supervisor restarts; the caller sees the crashed jobs fail and
+///   all others succeed.
+/// * `bank`: a planted bug. A transfer withdraws from one account and deposits into
+///   another one hop later, through a clearing house; an auditor meanwhile sums all the
+///   balances through calls. Schedules that delay that hop past the audit see money
+///   missing and fail the run: rare under the random strategy, common under PCT.
+/// * `ticker`: ten actors on two nodes with periodic timers over ten virtual seconds
+///   (timer-heavy).
+/// * `stuck-call`: a caller waits for a reply that never comes (a liveness failure).
+/// * `livelock`: two actors bounce a message forever (fails on the step budget).
+const std::vector<named_program>& example_programs();
+
+/// The example program called `name`, or null.
+const named_program* find_example_program(std::string_view name);
+
+}  // namespace ractor::sim

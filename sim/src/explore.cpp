@@ -1,0 +1,286 @@
+#include <ractor/sim/explore.hpp>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+#include <ractor/sim/prng.hpp>
+
+namespace ractor::sim {
+namespace {
+
+constexpr std::uint64_t swarm_stream = 0x535741524d5f4f50ULL;
+
+seed_result to_seed_result(const run_report& r) {
+    return seed_result{r.options, r.outcome, r.message, r.trace_hash, r.steps};
+}
+
+run_options options_for(const explore_options& opts, std::uint64_t seed) {
+    run_options o = opts.swarm ? swarm_options(opts.base, seed) : opts.base;
+    o.seed = seed;
+    o.keep_events = false;
+    return o;
+}
+
+// A child reports one line per seed: "seed outcome hash steps message", the message
+// with backslashes and newlines escaped.
+std::string encode(const seed_result& s) {
+    std::string msg;
+    for (char c : s.message) {
+        if (c == '\\') {
+            msg += "\\\\";
+        } else if (c == '\n') {
+            msg += "\\n";
+        } else {
+            msg += c;
+        }
+    }
+    return std::to_string(s.options.seed) + " " + std::to_string(static_cast<int>(s.outcome)) +
+           " " + std::to_string(s.trace_hash) + " " + std::to_string(s.steps) + " " + msg + "\n";
+}
+
+seed_result decode(const std::string& line, const explore_options& opts) {
+    std::istringstream in(line);
+    std::uint64_t seed = 0;
+    int outcome = 0;
+    seed_result s;
+    in >> seed >> outcome >> s.trace_hash >> s.steps;
+    s.options = options_for(opts, seed);
+    s.outcome = static_cast<run_outcome>(outcome);
+    std::string rest;
+    std::getline(in, rest);
+    if (!rest.empty() && rest.front() == ' ') {
+        rest.erase(0, 1);
+    }
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (rest[i] == '\\' && i + 1 < rest.size()) {
+            s.message += rest[i + 1] == 'n' ? '\n' : rest[i + 1];
+            ++i;
+        } else {
+            s.message += rest[i];
+        }
+    }
+    return s;
+}
+
+void write_all(int fd, const std::string& s) {
+    std::size_t off = 0;
+    while (off < s.size()) {
+        const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return;
+        }
+        off += static_cast<std::size_t>(n);
+    }
+}
+
+struct explorer {
+    const program& p;
+    const explore_options& opts;
+    explore_summary summary;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    void add(seed_result s) {
+        ++summary.runs;
+        summary.total_steps += s.steps;
+        if (s.outcome == run_outcome::passed) {
+            ++summary.passed;
+        } else {
+            summary.failures.push_back(std::move(s));
+        }
+        if (opts.progress) {
+            opts.progress(explore_progress{summary.runs, opts.seeds, summary.failures.size(),
+                                           elapsed()});
+        }
+    }
+
+    bool stop_early() const {
+        return opts.stop_after_failures != 0 &&
+               summary.failures.size() >= opts.stop_after_failures;
+    }
+
+    double elapsed() const {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
+
+    void run_here() {
+        for (std::uint64_t i = 0; i < opts.seeds && !stop_early(); ++i) {
+            add(to_seed_result(run_program(p, options_for(opts, opts.first_seed + i))));
+        }
+    }
+
+    struct child {
+        pid_t pid = -1;
+        int fd = -1;
+        std::string pending;
+    };
+
+    void run_children(unsigned jobs) {
+        std::fflush(nullptr);  // nothing buffered may be written twice
+        std::vector<child> children;
+        for (unsigned k = 0; k < jobs; ++k) {
+            int fds[2];
+            if (::pipe(fds) != 0) {
+                throw std::runtime_error("ractor::sim::explore: pipe failed");
+            }
+            const pid_t pid = ::fork();
+            if (pid < 0) {
+                throw std::runtime_error("ractor::sim::explore: fork failed");
+            }
+            if (pid == 0) {
+                ::close(fds[0]);
+                for (std::uint64_t i = k; i < opts.seeds; i += jobs) {
+                    const run_report r = run_program(p, options_for(opts, opts.first_seed + i));
+                    write_all(fds[1], encode(to_seed_result(r)));
+                }
+                ::close(fds[1]);
+                ::_exit(0);
+            }
+            ::close(fds[1]);
+            children.push_back(child{pid, fds[0], {}});
+        }
+        std::size_t open = children.size();
+        while (open > 0) {
+            std::vector<pollfd> fds;
+            std::vector<child*> owners;
+            for (auto& c : children) {
+                if (c.fd >= 0) {
+                    fds.push_back(pollfd{c.fd, POLLIN, 0});
+                    owners.push_back(&c);
+                }
+            }
+            if (::poll(fds.data(), fds.size(), -1) < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                break;
+            }
+            for (std::size_t i = 0; i < fds.size(); ++i) {
+                if (fds[i].revents == 0) {
+                    continue;
+                }
+                child& c = *owners[i];
+                char buf[4096];
+                const ssize_t n = ::read(c.fd, buf, sizeof buf);
+                if (n <= 0) {
+                    ::close(c.fd);
+                    c.fd = -1;
+                    --open;
+                    continue;
+                }
+                c.pending.append(buf, static_cast<std::size_t>(n));
+                for (auto nl = c.pending.find('\n'); nl != std::string::npos;
+                     nl = c.pending.find('\n')) {
+                    add(decode(c.pending.substr(0, nl), opts));
+                    c.pending.erase(0, nl + 1);
+                }
+            }
+            if (stop_early()) {
+                for (auto& c : children) {
+                    if (c.fd >= 0) {
+                        ::kill(c.pid, SIGTERM);
+                    }
+                }
+            }
+        }
+        for (auto& c : children) {
+            if (c.fd >= 0) {
+                ::close(c.fd);
+            }
+            int status = 0;
+            ::waitpid(c.pid, &status, 0);
+        }
+    }
+};
+
+std::string describe_options(const run_options& o) {
+    std::string out = to_string(o.strategy);
+    if (o.strategy == strategy_kind::pct) {
+        out += " depth " + std::to_string(o.depth);
+    }
+    if (o.fault_rate > 0) {
+        char rate[32];
+        std::snprintf(rate, sizeof rate, ", fault rate %g", o.fault_rate);
+        out += rate;
+    }
+    return out;
+}
+
+}  // namespace
+
+run_options swarm_options(const run_options& base, std::uint64_t seed) {
+    prng rng(seed, swarm_stream);
+    run_options o = base;
+    o.seed = seed;
+    if (rng.below(2) == 0) {
+        o.strategy = strategy_kind::random;
+    } else {
+        o.strategy = strategy_kind::pct;
+        o.depth = static_cast<unsigned>(1 + rng.below(5));
+    }
+    static constexpr double rates[] = {0.0, 0.0, 0.001, 0.01, 0.05};
+    o.fault_rate = rates[rng.below(std::size(rates))];
+    return o;
+}
+
+explore_summary explore(const program& p, const explore_options& opts) {
+    explore_options o = opts;
+    const bool may_use_pct = o.swarm || o.base.strategy == strategy_kind::pct;
+    if (may_use_pct && o.base.pct_steps == 0) {
+        run_options calibration = o.base;
+        calibration.seed = 0;
+        calibration.strategy = strategy_kind::random;
+        calibration.keep_events = false;
+        o.base.pct_steps = std::max<std::uint64_t>(run_program(p, calibration).steps, 1);
+    }
+    explorer e{p, o, {}};
+    if (o.jobs <= 1 || o.seeds <= 1) {
+        e.run_here();
+    } else {
+        e.run_children(static_cast<unsigned>(std::min<std::uint64_t>(o.jobs, o.seeds)));
+    }
+    std::sort(e.summary.failures.begin(), e.summary.failures.end(),
+              [](const seed_result& a, const seed_result& b) {
+                  return a.options.seed < b.options.seed;
+              });
+    e.summary.wall_seconds = e.elapsed();
+    return e.summary;
+}
+
+std::string explore_summary::describe(const std::string& tool,
+                                      const std::string& program_name) const {
+    char head[256];
+    const double secs = std::max(wall_seconds, 1e-9);
+    std::snprintf(head, sizeof head,
+                  "explored %llu seeds of %s in %.2f s (%.0f seeds/s, %.0f steps/s): %llu "
+                  "passed, %zu failed\n",
+                  static_cast<unsigned long long>(runs), program_name.c_str(), wall_seconds,
+                  static_cast<double>(runs) / secs, static_cast<double>(total_steps) / secs,
+                  static_cast<unsigned long long>(passed), failures.size());
+    std::string out = head;
+    if (!failures.empty()) {
+        out += "failing seeds:\n";
+    }
+    for (const auto& f : failures) {
+        std::string msg = f.message;
+        std::replace(msg.begin(), msg.end(), '\n', ' ');
+        out += "  seed " + std::to_string(f.options.seed) + " (" + describe_options(f.options) +
+               "): " + to_string(f.outcome) + ": " + msg + "\n";
+        out += "    " + reproduce_command(tool, program_name, f.options) + "\n";
+    }
+    return out;
+}
+
+}  // namespace ractor::sim

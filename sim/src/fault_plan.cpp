@@ -1,0 +1,390 @@
+#include <ractor/sim/fault_plan.hpp>
+
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace ractor::sim {
+namespace {
+
+using json = nlohmann::json;
+
+struct unit {
+    std::string_view suffix;
+    std::int64_t ns;
+};
+
+// Largest first: format_duration picks the first unit that divides exactly.
+constexpr std::array<unit, 6> units{{{"h", 3'600'000'000'000},
+                                     {"min", 60'000'000'000},
+                                     {"s", 1'000'000'000},
+                                     {"ms", 1'000'000},
+                                     {"us", 1'000},
+                                     {"ns", 1}}};
+
+// ---- reading ------------------------------------------------------------------------------
+
+std::string at(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string at(const std::string& path, std::size_t index) {
+    return path + "[" + std::to_string(index) + "]";
+}
+
+void expect_object(const json& j, const std::string& path) {
+    if (!j.is_object()) throw fault_plan_error(path, "must be an object");
+}
+
+// Rejects keys the schema does not know, so that a typo never silently disables a fault.
+void only_keys(const json& j, const std::string& path, std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : j.items()) {
+        bool ok = false;
+        for (const std::string_view k : known) ok = ok || key == k;
+        if (!ok) throw fault_plan_error(at(path, key), "unknown field");
+    }
+}
+
+const json* find(const json& j, std::string_view key) {
+    const auto it = j.find(key);
+    return it == j.end() ? nullptr : &*it;
+}
+
+std::uint64_t read_u64(const json& j, const std::string& path) {
+    if (!j.is_number_unsigned() && !(j.is_number_integer() && j.get<std::int64_t>() >= 0)) {
+        throw fault_plan_error(path, "must be a non-negative integer");
+    }
+    return j.get<std::uint64_t>();
+}
+
+double read_double(const json& j, const std::string& path) {
+    if (!j.is_number()) throw fault_plan_error(path, "must be a number");
+    return j.get<double>();
+}
+
+std::string read_string(const json& j, const std::string& path) {
+    if (!j.is_string()) throw fault_plan_error(path, "must be a string");
+    return j.get<std::string>();
+}
+
+duration read_duration(const json& j, const std::string& path) {
+    if (!j.is_string()) {
+        throw fault_plan_error(path, "must be a duration string such as \"5s\" or \"250ms\"");
+    }
+    try {
+        return parse_duration(j.get<std::string>());
+    } catch (const std::invalid_argument& e) {
+        throw fault_plan_error(path, e.what());
+    }
+}
+
+template <class T>
+void read_opt(const json& j, std::string_view key, const std::string& path, T& out,
+              T (*reader)(const json&, const std::string&)) {
+    if (const json* v = find(j, key)) out = reader(*v, at(path, key));
+}
+
+template <class T>
+T read_req(const json& j, std::string_view key, const std::string& path,
+           T (*reader)(const json&, const std::string&)) {
+    const json* v = find(j, key);
+    if (v == nullptr) throw fault_plan_error(at(path, key), "is required");
+    return reader(*v, at(path, key));
+}
+
+template <class T, class F>
+std::vector<T> read_list(const json& doc, std::string_view key, F read_one) {
+    std::vector<T> out;
+    const json* list = find(doc, key);
+    if (list == nullptr) return out;
+    const std::string path(key);
+    if (!list->is_array()) throw fault_plan_error(path, "must be an array");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string item = at(path, i);
+        expect_object((*list)[i], item);
+        out.push_back(read_one((*list)[i], item));
+    }
+    return out;
+}
+
+actor_target read_target(const json& j, const std::string& path) {
+    actor_target t;
+    t.node = read_req(j, "node", path, read_u64);
+    read_opt(j, "actor", path, t.actor, read_u64);
+    read_opt(j, "name", path, t.name, read_string);
+    return t;
+}
+
+fault_plan read_plan(const json& doc) {
+    expect_object(doc, "");
+    only_keys(doc, "", {"seed", "failures", "kills", "stops", "crashes", "clock_skews", "timer_delays",
+                        "buggify"});
+    fault_plan plan;
+    read_opt(doc, "seed", "", plan.seed, read_u64);
+    plan.failures = read_list<invocation_failure>(doc, "failures", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"node", "actor", "kind", "at_invocation", "probability"});
+        invocation_failure f;
+        read_opt(j, "node", p, f.node, read_u64);
+        read_opt(j, "actor", p, f.actor, read_u64);
+        read_opt(j, "kind", p, f.kind, read_string);
+        read_opt(j, "at_invocation", p, f.at_invocation, read_u64);
+        read_opt(j, "probability", p, f.probability, read_double);
+        return f;
+    });
+    plan.kills = read_list<actor_kill>(doc, "kills", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "node", "actor", "name"});
+        return actor_kill{read_req(j, "at", p, read_duration), read_target(j, p)};
+    });
+    plan.stops = read_list<actor_stop>(doc, "stops", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "node", "actor", "name", "reason"});
+        actor_stop s{read_req(j, "at", p, read_duration), read_target(j, p)};
+        read_opt(j, "reason", p, s.reason, read_string);
+        return s;
+    });
+    plan.crashes = read_list<node_crash>(doc, "crashes", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "node", "restart_at"});
+        node_crash c{read_req(j, "at", p, read_duration), read_req(j, "node", p, read_u64), std::nullopt};
+        if (const json* r = find(j, "restart_at")) c.restart_at = read_duration(*r, at(p, "restart_at"));
+        return c;
+    });
+    plan.clock_skews = read_list<clock_skew>(doc, "clock_skews", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"node", "offset", "at"});
+        clock_skew s{read_req(j, "node", p, read_u64), read_req(j, "offset", p, read_duration), duration{0}};
+        read_opt(j, "at", p, s.at, read_duration);
+        return s;
+    });
+    plan.timer_delays = read_list<timer_delay>(doc, "timer_delays", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"node", "extra", "random_up_to", "from", "until"});
+        timer_delay d;
+        d.node = read_req(j, "node", p, read_u64);
+        read_opt(j, "extra", p, d.extra, read_duration);
+        read_opt(j, "random_up_to", p, d.random_up_to, read_duration);
+        read_opt(j, "from", p, d.from, read_duration);
+        if (const json* u = find(j, "until")) d.until = read_duration(*u, at(p, "until"));
+        return d;
+    });
+    plan.buggify = read_list<buggify_rule>(doc, "buggify", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"site", "probability", "activation"});
+        buggify_rule b;
+        read_opt(j, "site", p, b.site, read_string);
+        b.probability = read_req(j, "probability", p, read_double);
+        read_opt(j, "activation", p, b.activation, read_double);
+        return b;
+    });
+    return plan;
+}
+
+// ---- writing ------------------------------------------------------------------------------
+
+void write_target(json& j, const actor_target& t) {
+    j["node"] = t.node;
+    if (t.actor != 0) j["actor"] = t.actor;
+    if (!t.name.empty()) j["name"] = t.name;
+}
+
+json write_plan(const fault_plan& plan) {
+    json doc = json::object();
+    doc["seed"] = plan.seed;
+    json& failures = doc["failures"] = json::array();
+    for (const auto& f : plan.failures) {
+        json j = json::object();
+        if (f.node != 0) j["node"] = f.node;
+        if (f.actor != 0) j["actor"] = f.actor;
+        if (!f.kind.empty()) j["kind"] = f.kind;
+        if (f.at_invocation != 0) j["at_invocation"] = f.at_invocation;
+        if (f.at_invocation == 0 || f.probability != 0) j["probability"] = f.probability;
+        failures.push_back(std::move(j));
+    }
+    json& kills = doc["kills"] = json::array();
+    for (const auto& k : plan.kills) {
+        json j = {{"at", format_duration(k.at)}};
+        write_target(j, k.target);
+        kills.push_back(std::move(j));
+    }
+    json& stops = doc["stops"] = json::array();
+    for (const auto& s : plan.stops) {
+        json j = {{"at", format_duration(s.at)}};
+        write_target(j, s.target);
+        j["reason"] = s.reason;
+        stops.push_back(std::move(j));
+    }
+    json& crashes = doc["crashes"] = json::array();
+    for (const auto& c : plan.crashes) {
+        json j = {{"at", format_duration(c.at)}, {"node", c.node}};
+        if (c.restart_at) j["restart_at"] = format_duration(*c.restart_at);
+        crashes.push_back(std::move(j));
+    }
+    json& skews = doc["clock_skews"] = json::array();
+    for (const auto& s : plan.clock_skews) {
+        skews.push_back({{"node", s.node}, {"offset", format_duration(s.offset)}, {"at", format_duration(s.at)}});
+    }
+    json& delays = doc["timer_delays"] = json::array();
+    for (const auto& d : plan.timer_delays) {
+        json j = {{"node", d.node},
+                  {"extra", format_duration(d.extra)},
+                  {"random_up_to", format_duration(d.random_up_to)},
+                  {"from", format_duration(d.from)}};
+        if (d.until) j["until"] = format_duration(*d.until);
+        delays.push_back(std::move(j));
+    }
+    json& bugs = doc["buggify"] = json::array();
+    for (const auto& b : plan.buggify) {
+        bugs.push_back({{"site", b.site}, {"probability", b.probability}, {"activation", b.activation}});
+    }
+    return doc;
+}
+
+void check_probability(double p, const std::string& path) {
+    // Written so that NaN fails too.
+    if (!(p >= 0.0 && p <= 1.0)) throw fault_plan_error(path, "must be between 0 and 1");
+}
+
+void check_not_negative(duration d, const std::string& path) {
+    if (d < duration::zero()) throw fault_plan_error(path, "must not be negative");
+}
+
+void check_node(std::uint64_t node, const std::string& path) {
+    if (node == 0) throw fault_plan_error(path, "must name a node (ids start at 1)");
+}
+
+void check_target(const actor_target& t, const std::string& path) {
+    check_node(t.node, at(path, "node"));
+    if ((t.actor == 0) == t.name.empty()) {
+        throw fault_plan_error(path, "needs exactly one of \"actor\" (a local id) and \"name\"");
+    }
+}
+
+}  // namespace
+
+void validate(const fault_plan& plan) {
+    for (std::size_t i = 0; i < plan.failures.size(); ++i) {
+        const auto& f = plan.failures[i];
+        const std::string p = at("failures", i);
+        check_probability(f.probability, at(p, "probability"));
+        if (f.at_invocation != 0 && f.probability != 0) {
+            throw fault_plan_error(p, "needs either \"at_invocation\" or \"probability\", not both");
+        }
+    }
+    for (std::size_t i = 0; i < plan.kills.size(); ++i) {
+        const std::string p = at("kills", i);
+        check_not_negative(plan.kills[i].at, at(p, "at"));
+        check_target(plan.kills[i].target, p);
+    }
+    for (std::size_t i = 0; i < plan.stops.size(); ++i) {
+        const std::string p = at("stops", i);
+        check_not_negative(plan.stops[i].at, at(p, "at"));
+        check_target(plan.stops[i].target, p);
+    }
+    for (std::size_t i = 0; i < plan.crashes.size(); ++i) {
+        const auto& c = plan.crashes[i];
+        const std::string p = at("crashes", i);
+        check_not_negative(c.at, at(p, "at"));
+        check_node(c.node, at(p, "node"));
+        if (c.restart_at && *c.restart_at < c.at) {
+            throw fault_plan_error(at(p, "restart_at"), "must not be before \"at\"");
+        }
+    }
+    for (std::size_t i = 0; i < plan.clock_skews.size(); ++i) {
+        const std::string p = at("clock_skews", i);
+        check_node(plan.clock_skews[i].node, at(p, "node"));
+        check_not_negative(plan.clock_skews[i].at, at(p, "at"));
+    }
+    for (std::size_t i = 0; i < plan.timer_delays.size(); ++i) {
+        const auto& d = plan.timer_delays[i];
+        const std::string p = at("timer_delays", i);
+        check_node(d.node, at(p, "node"));
+        check_not_negative(d.extra, at(p, "extra"));
+        check_not_negative(d.random_up_to, at(p, "random_up_to"));
+        check_not_negative(d.from, at(p, "from"));
+        if (d.until && *d.until < d.from) throw fault_plan_error(at(p, "until"), "must not be before \"from\"");
+    }
+    for (std::size_t i = 0; i < plan.buggify.size(); ++i) {
+        const auto& b = plan.buggify[i];
+        const std::string p = at("buggify", i);
+        if (b.site.empty()) throw fault_plan_error(at(p, "site"), "must not be empty");
+        check_probability(b.probability, at(p, "probability"));
+        check_probability(b.activation, at(p, "activation"));
+    }
+}
+
+fault_plan parse_fault_plan(std::string_view text) {
+    json doc;
+    try {
+        doc = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        throw fault_plan_error("", std::string("not valid JSON: ") + e.what());
+    }
+    fault_plan plan = read_plan(doc);
+    validate(plan);
+    return plan;
+}
+
+std::string to_json(const fault_plan& plan) { return write_plan(plan).dump(2) + "\n"; }
+
+fault_plan load_fault_plan(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw fault_plan_error("", "cannot open " + file.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        return parse_fault_plan(text.str());
+    } catch (const fault_plan_error& e) {
+        throw fault_plan_error(e.field(), std::string(e.what()) + " (in " + file.string() + ")");
+    }
+}
+
+void save_fault_plan(const fault_plan& plan, const std::filesystem::path& file) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << to_json(plan);
+    out.flush();
+    if (!out) throw std::runtime_error("ractor::sim: cannot write the fault plan to " + file.string());
+}
+
+duration parse_duration(std::string_view text) {
+    const std::string_view original = text;
+    const auto bad = [&](const char* why) {
+        return std::invalid_argument("bad duration \"" + std::string(original) + "\": " + why +
+                                     " (write e.g. \"5s\", \"250ms\", \"-3us\", \"10ns\", \"2min\", \"1h\")");
+    };
+    const bool negative = !text.empty() && text.front() == '-';
+    if (negative) text.remove_prefix(1);
+    std::uint64_t count = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), count);
+    if (ec == std::errc::result_out_of_range) throw bad("too large");
+    if (ec != std::errc() || end == text.data()) throw bad("no number");
+    const std::string_view suffix(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    for (const unit& u : units) {
+        if (suffix != u.suffix) continue;
+        const auto limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() / u.ns);
+        if (count > limit) throw bad("too large");
+        const auto ns = static_cast<std::int64_t>(count) * u.ns;
+        return duration(negative ? -ns : ns);
+    }
+    throw bad(suffix.empty() ? "no unit" : "unknown unit");
+}
+
+std::string format_duration(duration d) {
+    const std::int64_t ns = d.count();
+    if (ns == 0) return "0s";
+    for (const unit& u : units) {
+        if (ns % u.ns == 0) return std::to_string(ns / u.ns) + std::string(u.suffix);
+    }
+    return std::to_string(ns) + "ns";
+}
+
+fault_plan swarm_fault_plan(std::uint64_t seed, double rate) {
+    fault_plan plan;
+    plan.seed = seed;
+    if (rate <= 0) return plan;
+    plan.failures.push_back({.probability = rate});
+    plan.buggify.push_back({.site = "*", .probability = rate, .activation = 0.5});
+    return plan;
+}
+
+}  // namespace ractor::sim

@@ -1,0 +1,252 @@
+#include <ractor/sim/run_program.hpp>
+
+#include <ractor/sim/fault_plan.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/pct_strategy.hpp>
+#include <ractor/sim/random_strategy.hpp>
+#include <ractor/sim/step_budget_exceeded.hpp>
+#include <ractor/sim/time_budget_exceeded.hpp>
+#include <ractor/sim/world.hpp>
+
+namespace ractor::sim {
+namespace {
+
+/// Delegates picks to the chosen strategy and enforces the run's budgets.
+///
+/// A budget fails the run once, by throwing from `pick` (before the world changes anything
+/// in that step); afterwards it stays quiet so that the unwinding program can shut its
+/// actors down, which takes further steps. It also notes how many events were recorded
+/// when the program started to unwind, so reports can show the trace up to the failure.
+class guarded_strategy final : public scheduling_strategy {
+public:
+    guarded_strategy(world& w, std::unique_ptr<scheduling_strategy> inner, const run_options& opts)
+        : world_(w), inner_(std::move(inner)), max_steps_(opts.max_steps),
+          max_virtual_time_(opts.max_virtual_time) {}
+
+    std::size_t pick(std::span<const candidate> choices) override {
+        if (!failure_at_ && std::uncaught_exceptions() > 0) {
+            failure_at_ = world_.events().size();
+        }
+        if (!failure_at_) {
+            if (max_steps_ != 0 && world_.steps() > max_steps_) {
+                failure_at_ = world_.events().size();
+                throw step_budget_exceeded("the step budget of " + std::to_string(max_steps_) +
+                                           " steps is exhausted (livelock?)");
+            }
+            if (max_virtual_time_ > duration::zero() &&
+                world_.now().time_since_epoch() > max_virtual_time_) {
+                failure_at_ = world_.events().size();
+                throw time_budget_exceeded(
+                    "the virtual time budget of " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       max_virtual_time_)
+                                       .count()) +
+                    " ms is exhausted");
+            }
+        }
+        return inner_->pick(choices);
+    }
+
+    std::optional<std::size_t> failure_at() const { return failure_at_; }
+
+private:
+    world& world_;
+    std::unique_ptr<scheduling_strategy> inner_;
+    std::uint64_t max_steps_;
+    duration max_virtual_time_;
+    std::optional<std::size_t> failure_at_;
+};
+
+std::unique_ptr<scheduling_strategy> make_strategy(const run_options& opts) {
+    switch (opts.strategy) {
+    case strategy_kind::pct:
+        return std::make_unique<pct_strategy>(opts.seed, opts.depth, opts.pct_steps);
+    case strategy_kind::random:
+        break;
+    }
+    return std::make_unique<random_strategy>(opts.seed);
+}
+
+std::string hex(std::uint64_t v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v);
+    return buf;
+}
+
+}  // namespace
+
+const char* to_string(strategy_kind k) noexcept {
+    switch (k) {
+    case strategy_kind::random: return "random";
+    case strategy_kind::pct: return "pct";
+    }
+    return "unknown";
+}
+
+const char* to_string(run_outcome o) noexcept {
+    switch (o) {
+    case run_outcome::passed: return "passed";
+    case run_outcome::failed: return "failed";
+    case run_outcome::deadlock: return "deadlock";
+    case run_outcome::step_budget: return "step_budget";
+    case run_outcome::time_budget: return "time_budget";
+    }
+    return "unknown";
+}
+
+run_report run_program(const program& p, const run_options& opts) {
+    run_report report;
+    report.options = opts;
+    if (opts.strategy == strategy_kind::pct && opts.pct_steps == 0) {
+        // Calibration: how many steps one run takes, with a fixed seed so that the same
+        // options always calibrate to the same number.
+        run_options calibration = opts;
+        calibration.seed = 0;
+        calibration.strategy = strategy_kind::random;
+        calibration.keep_events = false;
+        report.options.pct_steps = std::max<std::uint64_t>(run_program(p, calibration).steps, 1);
+    }
+    const auto started = std::chrono::steady_clock::now();
+    {
+        world w(report.options.seed,
+                world_options{.batch_budget = opts.batch_budget, .keep_events = opts.keep_events});
+        auto guard = std::make_unique<guarded_strategy>(w, make_strategy(report.options), report.options);
+        guarded_strategy& g = *guard;
+        w.set_strategy(std::move(guard));
+        try {
+            if (opts.configure) {
+                opts.configure(w, report.options);
+            } else if (report.options.fault_rate > 0) {
+                w.apply(swarm_fault_plan(report.options.seed, report.options.fault_rate));
+            }
+            p(w);
+        } catch (const deadlock_error& e) {
+            report.outcome = run_outcome::deadlock;
+            report.message = e.what();
+        } catch (const step_budget_exceeded& e) {
+            report.outcome = run_outcome::step_budget;
+            report.message = e.what();
+        } catch (const time_budget_exceeded& e) {
+            report.outcome = run_outcome::time_budget;
+            report.message = e.what();
+        } catch (const std::exception& e) {
+            report.outcome = run_outcome::failed;
+            report.message = e.what();
+        } catch (...) {
+            report.outcome = run_outcome::failed;
+            report.message = "an exception not derived from std::exception";
+        }
+        report.trace_hash = w.trace_hash();
+        report.steps = w.steps();
+        report.virtual_ns = w.now().time_since_epoch().count();
+        report.events = w.events();
+        report.event_count = report.events.size();
+        report.failure_at = report.passed() ? report.event_count
+                                            : g.failure_at().value_or(report.event_count);
+        if (report.outcome == run_outcome::failed || report.outcome == run_outcome::deadlock) {
+            // The unwinding began with the actor systems' destructors killing every actor
+            // before the first step; those kills are not part of what went wrong.
+            while (report.failure_at > 0 && report.failure_at <= report.events.size()) {
+                const recorded_event& e = report.events[report.failure_at - 1];
+                if (e.kind != trace_kind::signal || e.text != "kill") {
+                    break;
+                }
+                --report.failure_at;
+            }
+        }
+        for (std::uint64_t id = 1;; ++id) {
+            try {
+                report.node_names.emplace_back(w.node_name(id));
+            } catch (const std::out_of_range&) {
+                break;
+            }
+        }
+    }
+    report.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+std::string trace_tail(const run_report& r, std::size_t n) {
+    const std::size_t end = std::min(r.failure_at, r.events.size());
+    const std::size_t begin = end > n ? end - n : 0;
+    std::string out;
+    if (r.events.empty()) {
+        return "    (no events kept)\n";
+    }
+    if (begin > 0) {
+        out += "    ... " + std::to_string(begin) + " earlier events\n";
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+        out += "    #" + std::to_string(i) + " " + to_string(r.events[i]) + "\n";
+    }
+    if (end < r.events.size()) {
+        out += "    --- failure raised here; " + std::to_string(r.events.size() - end) +
+               " more events while the program unwound\n";
+    }
+    return out;
+}
+
+std::string summary_line(std::string_view program_name, const run_report& r) {
+    std::string out;
+    out.reserve(192);
+    out.append(r.passed() ? "PASS " : "FAIL ");
+    out.append(program_name);
+    out.append(" seed=").append(std::to_string(r.options.seed));
+    out.append(" strategy=").append(to_string(r.options.strategy));
+    if (r.options.strategy == strategy_kind::pct) {
+        out += " depth=" + std::to_string(r.options.depth) +
+               " pct-steps=" + std::to_string(r.options.pct_steps);
+    }
+    char vt[64];
+    std::snprintf(vt, sizeof vt, "%.3f", static_cast<double>(r.virtual_ns) / 1e6);
+    out += " outcome=" + std::string(to_string(r.outcome)) + " hash=" + hex(r.trace_hash) +
+           " steps=" + std::to_string(r.steps) + " virtual=" + vt +
+           "ms events=" + std::to_string(r.event_count);
+    return out;
+}
+
+std::string reproduce_command(std::string_view tool, std::string_view program_name,
+                              const run_options& opts) {
+    std::string out = std::string(tool) + " replay " + std::string(program_name) +
+                      " --seed " + std::to_string(opts.seed);
+    if (opts.strategy == strategy_kind::pct) {
+        out += " --strategy pct --depth " + std::to_string(opts.depth) + " --pct-steps " +
+               std::to_string(opts.pct_steps);
+    }
+    if (opts.fault_rate > 0) {
+        // The shortest text that reads back as the same double.
+        char rate[32];
+        std::snprintf(rate, sizeof rate, "%g", opts.fault_rate);
+        if (std::strtod(rate, nullptr) != opts.fault_rate) {
+            std::snprintf(rate, sizeof rate, "%.17g", opts.fault_rate);
+        }
+        out += std::string(" --fault-rate ") + rate;
+    }
+    const run_options defaults;
+    if (opts.max_steps != defaults.max_steps) {
+        out += " --budget " + std::to_string(opts.max_steps);
+    }
+    if (opts.max_virtual_time != defaults.max_virtual_time) {
+        out += " --time-budget-ms " +
+               std::to_string(
+                   std::chrono::duration_cast<std::chrono::milliseconds>(opts.max_virtual_time).count());
+    }
+    if (opts.batch_budget != defaults.batch_budget) {
+        out += " --batch " + std::to_string(opts.batch_budget);
+    }
+    return out;
+}
+
+}  // namespace ractor::sim

@@ -1,0 +1,62 @@
+#pragma once
+// The fault-injection role of a simulated node: answers the core's fault points from the
+// rules of the applied fault plan, with seeded per-node streams.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <typeinfo>
+#include <vector>
+
+#include <ractor/runtime/fault_injector.hpp>
+#include <ractor/runtime/time.hpp>
+#include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/prng.hpp>
+
+namespace ractor::sim::internal {
+
+class world_core;
+
+/// The untimed rules of the applied plan, shared by every node of a world.
+struct fault_rules {
+    std::uint64_t key = 0;  ///< seed of every fault stream: world seed and plan seed mixed
+    std::vector<invocation_failure> failures;
+    std::vector<timer_delay> timer_delays;
+    std::vector<buggify_rule> buggify;
+    /// Whether a buggify site is active in this run, decided the first time it is asked.
+    std::map<std::string, bool, std::less<>> active_sites;
+    /// Demangled behaviour type names, computed once per type.
+    std::map<std::type_index, std::string> type_names;
+};
+
+/// One node's fault injector; `runtime::faults` of every simulated node points at one.
+class sim_fault_injector final : public ractor::fault_injector {
+public:
+    sim_fault_injector(world_core& core, std::uint64_t node) noexcept;
+
+    bool fail_invocation(std::uint64_t actor, const std::type_info& behaviour,
+                         std::uint64_t invocation) override;
+    bool buggify(std::string_view site) override;
+
+    /// How much later than asked a timer started now on this node fires.
+    duration timer_extra(time_point world_now);
+
+    /// Restarts this node's streams from the rules' key (after a plan is applied).
+    void reseed(std::uint64_t key) noexcept;
+
+private:
+    bool draw(prng& rng, double probability) noexcept;
+    const std::string& type_name(const std::type_info& type);
+    bool site_active(std::string_view site, const buggify_rule& rule);
+
+    world_core& core_;
+    std::uint64_t node_;
+    prng failures_;
+    prng buggify_;
+    prng delays_;
+};
+
+}  // namespace ractor::sim::internal

@@ -1,0 +1,269 @@
+// The world's faults: node crash and restart, clock skew, timed kills and stops, and
+// applying a fault plan.
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+#include <utility>
+
+#include <ractor/sim/prng.hpp>
+
+#include "world_core.hpp"
+
+namespace ractor::sim::internal {
+namespace {
+
+std::string field(const char* list, std::size_t i, const char* key) {
+    return std::string(list) + "[" + std::to_string(i) + "]." + key;
+}
+
+std::string describe_target(const actor_target& t) {
+    return t.name.empty() ? "actor " + std::to_string(t.actor) : "'" + t.name + "'";
+}
+
+std::string exception_text(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(std::move(e));
+    } catch (const std::exception& ex) {
+        return ex.what();
+    } catch (...) {
+        return "unknown exception";
+    }
+}
+
+}  // namespace
+
+actor_system* world_core::node_system(std::uint64_t id) const { return node(id).system.get(); }
+
+bool world_core::node_up(std::uint64_t id) const {
+    const sim_node& n = node(id);
+    return !n.startup || n.system != nullptr;
+}
+
+// A crash is abrupt and takes no virtual time: every living actor is killed (so no
+// post_stop runs and no further handler starts), every parked fiber of the node is
+// interrupted and the node's pending timers are dropped, all within the calling step.
+// The dead system is destroyed once its killed actors have all finished.
+void world_core::crash_node(std::uint64_t id) {
+    check_thread("world::crash_node");
+    sim_node& n = node(id);
+    if (!n.startup) {
+        throw std::invalid_argument("ractor::sim: node " + std::to_string(id) +
+                                    " has no start-up function, so the world cannot crash it "
+                                    "(add it with world::add_node(name, startup))");
+    }
+    if (!n.system) {
+        record(id, trace_event{trace_kind::fault, 0, 0, 0, "crash node " + n.name + ": already down"});
+        return;
+    }
+    record(id, trace_event{trace_kind::fault, 0, 0, 0, "crash node " + n.name});
+    crashed_system dead{id, std::move(n.system), {}};
+    dead.system->kill_all();
+    for (const auto& wp : workers_) {
+        worker& w = *wp;
+        if (!w.busy || w.node != id) {
+            continue;
+        }
+        dead.tasks.push_back(w.task);
+        if (w.wait.state == waiter_state::parked) {
+            unpark(park_token{&w.wait, w.wait.epoch}, wake_reason::interrupted);
+        }
+    }
+    const std::size_t dropped = drop_node_timers(id);
+    if (dropped > 0) {
+        record(id, trace_event{trace_kind::fault, 0, 0, dropped,
+                               "crash node " + n.name + ": dropped " + std::to_string(dropped) + " timers"});
+    }
+    crashed_.push_back(std::move(dead));
+}
+
+void world_core::restart_node(std::uint64_t id) {
+    check_thread("world::restart_node");
+    sim_node& n = node(id);
+    if (!n.startup) {
+        throw std::invalid_argument("ractor::sim: node " + std::to_string(id) +
+                                    " has no start-up function, so the world cannot restart it");
+    }
+    if (n.system) {
+        record(id, trace_event{trace_kind::fault, 0, 0, 0, "restart node " + n.name + ": already up"});
+        return;
+    }
+    record(id, trace_event{trace_kind::fault, 0, 0, 0, "restart node " + n.name});
+    n.system = std::make_unique<actor_system>(n.view);
+    std::exception_ptr failure;
+    try {
+        n.startup(*n.system);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (failure) {
+        record(id, trace_event{trace_kind::fault, 0, 0, 0,
+                               "restart node " + n.name + ": start-up failed: " + exception_text(failure)});
+    }
+}
+
+void world_core::set_clock_skew(std::uint64_t id, duration offset) {
+    check_thread("world::set_clock_skew");
+    sim_node& n = node(id);
+    n.clock.set_skew(offset);
+    record(id, trace_event{trace_kind::fault, 0, 0, static_cast<std::uint64_t>(offset.count()),
+                           "clock skew " + format_duration(offset)});
+}
+
+std::size_t world_core::drop_node_timers(std::uint64_t node) {
+    std::vector<timer_callback> dropped;
+    for (auto it = timers_.begin(); it != timers_.end();) {
+        if (it->second.node == node && !it->second.deadline) {
+            dropped.push_back(std::move(it->second.fn));
+            it = timers_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    // The callbacks are destroyed here, after the map is consistent again: what they hold
+    // (actor references, timer states) may run destructors.
+    return dropped.size();
+}
+
+void world_core::collect_crashed() {
+    for (auto it = crashed_.begin(); it != crashed_.end();) {
+        const bool running = std::any_of(workers_.begin(), workers_.end(), [&](const auto& w) {
+            return w->busy && std::find(it->tasks.begin(), it->tasks.end(), w->task) != it->tasks.end();
+        });
+        if (!running && it->system->alive_count() == 0) {
+            it = crashed_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// The world's own systems stop like any other before the world goes: each is shut down
+// from here (driving the simulation), without the step budget. A system that cannot be
+// shut down (deadlock) is leaked rather than destroyed under its actors.
+void world_core::release_systems() noexcept {
+    if (current_ != nullptr || in_step_ || std::this_thread::get_id() != thread_) {
+        return;  // teardown reports the misuse
+    }
+    unbudgeted_ = true;
+    const auto release = [](std::unique_ptr<actor_system>& system) {
+        if (!system) {
+            return;
+        }
+        try {
+            system->shutdown();
+        } catch (...) {
+            (void)system.release();
+            return;
+        }
+        system.reset();
+    };
+    for (auto& n : nodes_) {
+        release(n->system);
+    }
+    // Taken out first: the steps a shutdown runs collect crashed systems themselves.
+    std::vector<crashed_system> crashed = std::move(crashed_);
+    crashed_.clear();
+    for (auto& dead : crashed) {
+        release(dead.system);
+    }
+}
+
+void world_core::check_plan(const fault_plan& plan) const {
+    validate(plan);
+    const auto check_node = [&](std::uint64_t id, const std::string& path, bool needs_system) {
+        if (id > nodes_.size()) {
+            throw fault_plan_error(path, "no node " + std::to_string(id) + " in this world");
+        }
+        if (needs_system && !nodes_[id - 1]->startup) {
+            throw fault_plan_error(path, "node " + std::to_string(id) +
+                                             " has no start-up function (add it with "
+                                             "world::add_node(name, startup))");
+        }
+    };
+    const auto check_time = [&](duration at, const std::string& path) {
+        if (time_point(at) < now_) {
+            throw fault_plan_error(path, "is before the world's current virtual time (" +
+                                             format_duration(now_.time_since_epoch()) + ")");
+        }
+    };
+    for (std::size_t i = 0; i < plan.failures.size(); ++i) {
+        if (plan.failures[i].node != 0) {
+            check_node(plan.failures[i].node, field("failures", i, "node"), false);
+        }
+    }
+    for (std::size_t i = 0; i < plan.kills.size(); ++i) {
+        check_node(plan.kills[i].target.node, field("kills", i, "node"), true);
+        check_time(plan.kills[i].at, field("kills", i, "at"));
+    }
+    for (std::size_t i = 0; i < plan.stops.size(); ++i) {
+        check_node(plan.stops[i].target.node, field("stops", i, "node"), true);
+        check_time(plan.stops[i].at, field("stops", i, "at"));
+    }
+    for (std::size_t i = 0; i < plan.crashes.size(); ++i) {
+        check_node(plan.crashes[i].node, field("crashes", i, "node"), true);
+        check_time(plan.crashes[i].at, field("crashes", i, "at"));
+    }
+    for (std::size_t i = 0; i < plan.clock_skews.size(); ++i) {
+        check_node(plan.clock_skews[i].node, field("clock_skews", i, "node"), false);
+    }
+    for (std::size_t i = 0; i < plan.timer_delays.size(); ++i) {
+        check_node(plan.timer_delays[i].node, field("timer_delays", i, "node"), false);
+    }
+}
+
+void world_core::signal_actor(const actor_target& target, bool kill, const std::string& reason) {
+    const sim_node& n = node(target.node);
+    const std::string what = std::string(kill ? "kill " : "stop ") + describe_target(target);
+    std::optional<any_actor_ref> ref;
+    if (n.system) {
+        ref = target.name.empty() ? n.system->find(target.actor) : n.system->where_is(target.name);
+    }
+    if (!ref) {
+        record(target.node, trace_event{trace_kind::fault, 0, 0, 0,
+                                        what + (n.system ? ": not found" : ": node down")});
+        return;
+    }
+    record(target.node, trace_event{trace_kind::fault, ref->id().local, 0, 0, what});
+    if (kill) {
+        ref->kill();
+    } else {
+        ref->stop(reason);
+    }
+}
+
+// Timed faults become world timers (node 0, so that no crash drops them) in the order the
+// plan lists them: skews, kills, stops, then each crash followed by its restart. Timers of
+// one instant fire in start order, so that is also the order of faults at one instant.
+void world_core::apply(const fault_plan& plan) {
+    check_thread("world::apply");
+    check_plan(plan);
+    rules_.key = mix64(seed_ ^ mix64(plan.seed ^ 0x6661756c74706c61ULL));
+    rules_.failures = plan.failures;
+    rules_.timer_delays = plan.timer_delays;
+    rules_.buggify = plan.buggify;
+    rules_.active_sites.clear();
+    for (const auto& n : nodes_) {
+        n->faults.reseed(rules_.key);
+    }
+    for (const clock_skew& s : plan.clock_skews) {
+        if (time_point(s.at) <= now_) {
+            set_clock_skew(s.node, s.offset);
+        } else {
+            start_timer(0, time_point(s.at), [this, s] { set_clock_skew(s.node, s.offset); });
+        }
+    }
+    for (const actor_kill& k : plan.kills) {
+        start_timer(0, time_point(k.at), [this, t = k.target] { signal_actor(t, true, {}); });
+    }
+    for (const actor_stop& st : plan.stops) {
+        start_timer(0, time_point(st.at), [this, st] { signal_actor(st.target, false, st.reason); });
+    }
+    for (const node_crash& c : plan.crashes) {
+        start_timer(0, time_point(c.at), [this, id = c.node] { crash_node(id); });
+        if (c.restart_at) {
+            start_timer(0, time_point(*c.restart_at), [this, id = c.node] { restart_node(id); });
+        }
+    }
+}
+
+}  // namespace ractor::sim::internal
