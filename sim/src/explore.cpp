@@ -13,7 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 
 namespace ractor::sim {
 namespace {

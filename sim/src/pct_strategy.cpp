@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 
 namespace ractor::sim {
 namespace {

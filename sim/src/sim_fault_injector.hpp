@@ -14,7 +14,7 @@
 #include <ractor/runtime/fault_injector.hpp>
 #include <ractor/runtime/time.hpp>
 #include <ractor/sim/fault_plan.hpp>
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 
 namespace ractor::sim::internal {
 

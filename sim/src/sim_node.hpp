@@ -10,7 +10,7 @@
 
 #include <ractor/actor_system.hpp>
 #include <ractor/runtime/runtime.hpp>
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 
 #include "sim_fault_injector.hpp"
 

@@ -8,7 +8,7 @@
 #include <boost/fiber/operations.hpp>
 
 #include <ractor/sim/deadlock_error.hpp>
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 #include <ractor/sim/random_strategy.hpp>
 #include <ractor/sim/step_budget_exceeded.hpp>
 

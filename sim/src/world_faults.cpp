@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 
 #include "world_core.hpp"
 

@@ -12,7 +12,7 @@
 #include <ractor/sim/example_programs.hpp>
 #include <ractor/sim/explore.hpp>
 #include <ractor/sim/pct_strategy.hpp>
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 #include <ractor/sim/run_program.hpp>
 #include <ractor/sim/self_check.hpp>
 #include <ractor/sim/world.hpp>
@@ -61,7 +61,7 @@ void consults_an_address(sim::world& w) {
     auto a = sys.spawn(sink{});
     probes.push_back(std::make_unique<int>(0));
     const auto bits = reinterpret_cast<std::uintptr_t>(probes.back().get());
-    for (std::uint64_t i = 0; i < 1 + sim::mix64(bits) % 16; ++i) a.cast(1);
+    for (std::uint64_t i = 0; i < 1 + ractor::mix64(bits) % 16; ++i) a.cast(1);
     w.run();
 }
 

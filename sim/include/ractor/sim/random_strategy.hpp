@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include <ractor/sim/prng.hpp>
+#include <ractor/prng.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
 
 namespace ractor::sim {

@@ -1,11 +1,11 @@
 #pragma once
 /// \file
-/// A small deterministic pseudo-random generator for the simulator.
+/// A small, seedable pseudo-random generator (the simulator's streams, the asio entropy).
 
 #include <array>
 #include <cstdint>
 
-namespace ractor::sim {
+namespace ractor {
 
 /// Mixes a 64-bit value into a well-scattered one (the splitmix64 finaliser); a bijection.
 constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
@@ -20,7 +20,9 @@ constexpr std::uint64_t mix64(std::uint64_t x) noexcept {
 /// A seeded xoshiro256** generator: same seed, same sequence, on every platform.
 ///
 /// The simulator derives one independent stream per purpose (scheduler, each node's
-/// entropy, ...) from the world seed with `prng(seed, stream)`.
+/// entropy, ...) from the world seed with `prng(seed, stream)`; the asio backend seeds one
+/// per thread from the OS. Code in api/ gets randomness from the runtime's entropy role,
+/// never from a generator of its own.
 class prng {
 public:
     /// A generator for `stream` of `seed`; different streams of one seed are independent.
@@ -66,4 +68,4 @@ private:
     std::array<std::uint64_t, 4> s_{};
 };
 
-}  // namespace ractor::sim
+}  // namespace ractor
