@@ -12,6 +12,7 @@
 #include <cstddef>
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 #if defined(__SANITIZE_THREAD__)
@@ -27,6 +28,18 @@ struct sanitizer_fiber {
     void* fake_stack = nullptr;          ///< ASan's state while switched away
     void* tsan_fiber = nullptr;          ///< TSan's fiber context
 };
+
+/// Clears ASan's poisoning of a fiber stack's memory. A stack mapped where an earlier fiber's
+/// stack was can inherit that fiber's redzones (it may have ended by an exception or been
+/// abandoned mid-call), which would make ASan report the new fiber's own frames.
+inline void unpoison_stack(const void* bottom, std::size_t size) noexcept {
+#if defined(__SANITIZE_ADDRESS__)
+    __asan_unpoison_memory_region(bottom, size);
+#else
+    (void)bottom;
+    (void)size;
+#endif
+}
 
 /// Registers a new worker fiber whose stack bounds are already set.
 inline void create_sanitizer_fiber(sanitizer_fiber& f) noexcept {

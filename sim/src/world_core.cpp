@@ -412,10 +412,14 @@ public:
         boost::context::stack_context sc = inner_.allocate();
         out_->stack_bottom = static_cast<const char*>(sc.sp) - sc.size;
         out_->stack_size = sc.size;
+        unpoison_stack(out_->stack_bottom, sc.size);
         return sc;
     }
 
-    void deallocate(boost::context::stack_context& sc) noexcept { inner_.deallocate(sc); }
+    void deallocate(boost::context::stack_context& sc) noexcept {
+        unpoison_stack(static_cast<const char*>(sc.sp) - sc.size, sc.size);
+        inner_.deallocate(sc);
+    }
 
 private:
     boost::fibers::protected_fixedsize_stack inner_;
