@@ -345,8 +345,12 @@ void world_core::run_candidate() {
     }
     const candidate c = candidates_[i];
     const candidate_target target = targets_[i];
-    candidates_.erase(candidates_.begin() + static_cast<std::ptrdiff_t>(i));
-    targets_.erase(targets_.begin() + static_cast<std::ptrdiff_t>(i));
+    // The last candidate takes the picked one's place: O(1), where erasing from the middle
+    // made a world with a million ready actors quadratic.
+    candidates_[i] = candidates_.back();
+    candidates_.pop_back();
+    targets_[i] = targets_.back();
+    targets_.pop_back();
     worker* w = target.fiber;
     if (w == nullptr) {
         w = &idle_worker();

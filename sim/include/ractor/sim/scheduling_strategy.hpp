@@ -29,7 +29,8 @@ struct candidate {
 /// Decides the order in which the world runs ready work; installed with `world::set_strategy`.
 ///
 /// The world calls `pick` on its thread once per step that runs a candidate, even when
-/// there is only one. Candidates are listed in the order they became ready. Timers are not
+/// there is only one. Candidates are listed in a deterministic order: the order they became
+/// ready, except that when one is taken the last one moves into its place. Timers are not
 /// candidates: they fire, in time order, only when nothing is ready.
 class scheduling_strategy {
 public:
