@@ -41,6 +41,23 @@ void process_groups::announce(const scope_entry& scope, const group_entry& group
     for (const auto& w : scope.monitors) tell(w);
 }
 
+process_groups::group_entry* process_groups::find_group(std::string_view scope, std::string_view group) {
+    auto s = scopes_.find(scope);
+    if (s == scopes_.end()) return nullptr;
+    auto g = s->second.groups.find(group);
+    return g == s->second.groups.end() ? nullptr : &g->second;
+}
+
+const process_groups::group_entry* process_groups::find_group(std::string_view scope,
+                                                              std::string_view group) const {
+    return const_cast<process_groups*>(this)->find_group(scope, group);
+}
+
+void process_groups::release_involvement(actor_id actor) {
+    auto it = involved_.find(actor);
+    if (it != involved_.end() && --it->second == 0) involved_.erase(it);
+}
+
 void process_groups::prune(std::string_view scope_name, std::string_view group_name) {
     auto s = scopes_.find(scope_name);
     if (s == scopes_.end()) return;
@@ -69,35 +86,33 @@ void process_groups::join(std::string_view group, const std::vector<any_actor_re
 
 void process_groups::leave(std::string_view group, const std::vector<any_actor_ref>& actors, std::string_view scope) {
     std::lock_guard lock(mutex_);
-    auto s = scopes_.find(scope);
-    if (s == scopes_.end()) return;
-    auto g = s->second.groups.find(group);
-    if (g == s->second.groups.end()) return;
+    group_entry* g = find_group(scope, group);
+    if (g == nullptr) return;
     std::vector<any_actor_ref> left;
     for (const auto& a : actors) {
-        if (!a || !erase_one(g->second.members, a.cell().get())) continue;
+        if (!a || !erase_one(g->members, a.cell().get())) continue;
         left.push_back(a);
-        if (--involved_[a.id()] == 0) involved_.erase(a.id());
+        release_involvement(a.id());
     }
     if (left.empty()) return;
-    announce(s->second, g->second, {group_change::kind::left, std::string(scope), std::string(group), std::move(left)});
+    announce(scopes_.find(scope)->second, *g,
+             {group_change::kind::left, std::string(scope), std::string(group), std::move(left)});
     prune(scope, group);
 }
 
-std::vector<any_actor_ref> process_groups::get_members(std::string_view group, std::string_view scope) const {
+std::vector<any_actor_ref> process_groups::members_of(std::string_view group, std::string_view scope,
+                                                     std::uint64_t only_node) const {
     std::lock_guard lock(mutex_);
-    auto s = scopes_.find(scope);
-    if (s == scopes_.end()) return {};
-    auto g = s->second.groups.find(group);
-    return g == s->second.groups.end() ? std::vector<any_actor_ref>{} : refs_of(g->second.members);
+    const group_entry* g = find_group(scope, group);
+    return g == nullptr ? std::vector<any_actor_ref>{} : refs_of(g->members, only_node);
+}
+
+std::vector<any_actor_ref> process_groups::get_members(std::string_view group, std::string_view scope) const {
+    return members_of(group, scope, 0);
 }
 
 std::vector<any_actor_ref> process_groups::get_local_members(std::string_view group, std::string_view scope) const {
-    std::lock_guard lock(mutex_);
-    auto s = scopes_.find(scope);
-    if (s == scopes_.end()) return {};
-    auto g = s->second.groups.find(group);
-    return g == s->second.groups.end() ? std::vector<any_actor_ref>{} : refs_of(g->second.members, node_id_);
+    return members_of(group, scope, node_id_);
 }
 
 std::vector<std::string> process_groups::which_groups(std::string_view scope) const {
@@ -127,11 +142,9 @@ void process_groups::monitor(std::string_view group, const any_actor_ref& watche
 
 void process_groups::demonitor(std::string_view group, const any_actor_ref& watcher, std::string_view scope) {
     std::lock_guard lock(mutex_);
-    auto s = scopes_.find(scope);
-    if (s == scopes_.end()) return;
-    auto g = s->second.groups.find(group);
-    if (g == s->second.groups.end() || !erase_one(g->second.monitors, watcher.cell().get())) return;
-    if (--involved_[watcher.id()] == 0) involved_.erase(watcher.id());
+    group_entry* g = find_group(scope, group);
+    if (g == nullptr || !erase_one(g->monitors, watcher.cell().get())) return;
+    release_involvement(watcher.id());
     prune(scope, group);
 }
 
@@ -146,7 +159,7 @@ void process_groups::demonitor_scope(const any_actor_ref& watcher, std::string_v
     std::lock_guard lock(mutex_);
     auto s = scopes_.find(scope);
     if (s == scopes_.end() || !erase_one(s->second.monitors, watcher.cell().get())) return;
-    if (--involved_[watcher.id()] == 0) involved_.erase(watcher.id());
+    release_involvement(watcher.id());
     prune(scope, "");
 }
 

@@ -68,6 +68,14 @@ private:
 
     /// Tells the monitors of `group` and of its scope; the caller holds `mutex_`.
     void announce(const scope_entry& scope, const group_entry& group, group_change change) const;
+    /// The group `group` of `scope`, or null; the caller holds `mutex_`.
+    group_entry* find_group(std::string_view scope, std::string_view group);
+    const group_entry* find_group(std::string_view scope, std::string_view group) const;
+    /// The members of a group, all or (with a node id) only those on that node.
+    std::vector<any_actor_ref> members_of(std::string_view group, std::string_view scope,
+                                          std::uint64_t only_node) const;
+    /// Counts down one membership or monitor of `actor`; the caller holds `mutex_`.
+    void release_involvement(actor_id actor);
     /// Drops empty groups and scopes; the caller holds `mutex_`.
     void prune(std::string_view scope_name, std::string_view group_name);
 
