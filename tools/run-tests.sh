@@ -9,13 +9,7 @@ set -uo pipefail  # no -e: a failing step is recorded and the summary still prin
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-# ccache: share hits between clones in different directories (CI checks out afresh), and keep
-# the cache in the build tree when there is no home directory.
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
-export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
-if [[ -z "${CCACHE_DIR:-}" && -z "${HOME:-}" ]]; then
-  export CCACHE_DIR="$root/build/ccache"
-fi
+source tools/ccache-env.sh
 
 summary=()
 failed_steps=0
