@@ -7,6 +7,7 @@
 #include <ractor/runtime/executor.hpp>
 #include <ractor/runtime/fault_injector.hpp>
 #include <ractor/runtime/trace.hpp>
+#include <ractor/runtime/transport.hpp>
 
 namespace ractor {
 
@@ -22,6 +23,7 @@ struct runtime {
     /// Messages one actor processes before it yields its place (fairness).
     std::size_t batch_budget = 64;
     fault_injector* faults = nullptr;  ///< null outside the simulator: no faults, buggify() is false
+    ractor::transport* net = nullptr;  ///< the node's network; null on a backend built without one
 };
 
 }  // namespace ractor
