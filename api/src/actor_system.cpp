@@ -3,6 +3,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -95,10 +96,11 @@ void actor_system::start(const detail::cell_ptr& cell, const spawn_options& opti
         release_name(*cell);
         throw;
     }
-    std::lock_guard g(mutex_);
+    alive_shard& shard = shard_of(cell->id().local);
+    std::lock_guard g(shard.mutex);
     // An actor may stop before its spawner gets here (e.g. killed right away): keep the
     // table to the living.
-    if (cell->status() < actor_status::stopping) alive_.emplace(cell->id().local, cell);
+    if (cell->status() < actor_status::stopping) shard.cells.emplace(cell->id().local, cell);
 }
 
 void actor_system::release_name(const detail::cell_base& cell) {
@@ -142,11 +144,12 @@ bool actor_system::unregister_name(std::string_view name) {
 
 void actor_system::forget(const detail::cell_base& cell) {
     detail::cell_ptr dropped;  // released outside the lock
-    std::lock_guard g(mutex_);
-    auto it = alive_.find(cell.id().local);
-    if (it == alive_.end()) return;
+    alive_shard& shard = shard_of(cell.id().local);
+    std::lock_guard g(shard.mutex);
+    auto it = shard.cells.find(cell.id().local);
+    if (it == shard.cells.end()) return;
     dropped = std::move(it->second);
-    alive_.erase(it);
+    shard.cells.erase(it);
 }
 
 std::optional<any_actor_ref> actor_system::where_is(std::string_view name) const {
@@ -165,22 +168,33 @@ std::vector<std::string> actor_system::registered() const {
 }
 
 std::size_t actor_system::alive_count() const {
-    std::lock_guard g(mutex_);
-    return alive_.size();
+    std::size_t n = 0;
+    for (const alive_shard& shard : alive_) {
+        std::lock_guard g(shard.mutex);
+        n += shard.cells.size();
+    }
+    return n;
 }
 
 std::optional<any_actor_ref> actor_system::find(std::uint64_t local_id) const {
-    std::lock_guard g(mutex_);
-    auto it = alive_.find(local_id);
-    if (it == alive_.end()) return std::nullopt;
+    const alive_shard& shard = shard_of(local_id);
+    std::lock_guard g(shard.mutex);
+    auto it = shard.cells.find(local_id);
+    if (it == shard.cells.end()) return std::nullopt;
     return any_actor_ref(it->second);
 }
 
 std::vector<any_actor_ref> actor_system::living() const {
-    std::lock_guard g(mutex_);
+    std::vector<std::pair<std::uint64_t, detail::cell_ptr>> found;
+    for (const alive_shard& shard : alive_) {
+        std::lock_guard g(shard.mutex);
+        found.insert(found.end(), shard.cells.begin(), shard.cells.end());
+    }
+    // By id, as one table would list them: shutdown and kill_all act in a reproducible order.
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<any_actor_ref> out;
-    out.reserve(alive_.size());
-    for (const auto& [id, cell] : alive_) out.emplace_back(cell);
+    out.reserve(found.size());
+    for (auto& [id, cell] : found) out.emplace_back(std::move(cell));
     return out;
 }
 

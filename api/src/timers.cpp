@@ -1,9 +1,8 @@
-// Timers on the runtime clock. A timer's state is shared by its handle, its callback and the
-// registry of its target's node, so cancel, fire and the target's exit race safely: exactly
-// one of them ends each pending period.
+// Timers on the runtime clock. A timer's state is shared by its handle, its clock callback
+// and (unowned) the registry of its target's node, so cancel, fire and the target's exit
+// race safely: exactly one of them ends each pending period.
 #include <ractor/timers.hpp>
 
-#include <mutex>
 #include <vector>
 
 #include <ractor/actor_system.hpp>
@@ -13,151 +12,212 @@ namespace ractor {
 
 namespace detail {
 
-struct timer_state {
-    timer_state(const runtime& r, timer_registry& reg, std::uint64_t o) : rt(r), registry(reg), owner(o) {}
-    const runtime& rt;
-    timer_registry& registry;
-    const std::uint64_t owner;  ///< local id of the target actor
-    std::uint64_t key = 0;      ///< in the registry
-    std::mutex mutex;           ///< guards the fields below
-    timer_id current = 0;       ///< the clock timer of the pending period
-    bool done = false;          ///< fired its last time, or cancelled
+timer_state::timer_state(const cell_base& target) : clk(target.rt().clock), registry(target.system().timers()) {}
 
-    /// Marks the timer finished; false if it already was. The caller holds `mutex`.
-    bool finish() {
-        if (done) return false;
-        done = true;
-        return true;
+timer_state::~timer_state() {
+    // Only a timer whose clock dropped it unfired (the clock went away first) is still listed.
+    if (list.load(std::memory_order_acquire) != nullptr) registry.remove(*this);
+}
+
+bool timer_registry::add(timer_state& t, const cell_base& target) {
+    std::lock_guard g(lock_);
+    auto [it, inserted] = lists_.try_emplace(target.id().local);
+    if (inserted) owners_.store(lists_.size(), std::memory_order_relaxed);
+    // Pairs with cancel_all: either the exit sees this list, or this sees the exit.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (target.status() >= actor_status::stopping) {
+        if (it->second.head == nullptr) {
+            lists_.erase(it);
+            owners_.store(lists_.size(), std::memory_order_relaxed);
+        }
+        return false;
     }
-};
-
-std::uint64_t timer_registry::add(std::uint64_t owner, const std::shared_ptr<timer_state>& t) {
-    std::lock_guard g(mutex_);
-    const std::uint64_t key = next_key_++;
-    pending_.emplace(std::make_pair(owner, key), t);
-    return key;
+    timer_owner_list& l = it->second;
+    t.prev = l.tail;
+    t.next = nullptr;
+    (l.tail != nullptr ? l.tail->next : l.head) = &t;
+    l.tail = &t;
+    t.list.store(&l, std::memory_order_release);
+    return true;
 }
 
-void timer_registry::remove(std::uint64_t owner, std::uint64_t key) {
-    std::lock_guard g(mutex_);
-    pending_.erase({owner, key});
+void timer_registry::unlink(timer_state& t) noexcept {
+    timer_owner_list* l = t.list.load(std::memory_order_relaxed);
+    (t.prev != nullptr ? t.prev->next : l->head) = t.next;
+    (t.next != nullptr ? t.next->prev : l->tail) = t.prev;
+    t.prev = nullptr;
+    t.next = nullptr;
+    t.list.store(nullptr, std::memory_order_release);
 }
 
-namespace {
+void timer_registry::remove(timer_state& t) {
+    std::lock_guard g(lock_);
+    if (t.list.load(std::memory_order_relaxed) != nullptr) unlink(t);
+}
 
-using pending_map = std::map<std::pair<std::uint64_t, std::uint64_t>, std::weak_ptr<timer_state>>;
-
-/// Cancels the timers in [first, last) of `pending` after unlocking `lock`.
-void cancel_range(std::unique_lock<std::mutex> lock, pending_map& pending, pending_map::iterator first,
-                  pending_map::iterator last) {
-    std::vector<std::shared_ptr<timer_state>> doomed;
+void timer_registry::cancel_lists(std::unique_lock<spinlock> lock,
+                                  std::map<std::uint64_t, timer_owner_list>::iterator first,
+                                  std::map<std::uint64_t, timer_owner_list>::iterator last) {
+    std::vector<timer_ptr> doomed;
     for (auto it = first; it != last; ++it) {
-        if (auto t = it->second.lock()) doomed.push_back(std::move(t));
+        while (timer_state* t = it->second.head) {
+            unlink(*t);
+            // A timer whose last owner is letting go right now is gone anyway.
+            if (auto alive = timer_ptr::try_share(*t)) doomed.push_back(std::move(alive));
+        }
     }
-    pending.erase(first, last);
+    lists_.erase(first, last);
+    owners_.store(lists_.size(), std::memory_order_relaxed);
     lock.unlock();
     for (auto& t : doomed) timer_handle(t).cancel();
 }
 
-}  // namespace
-
 void timer_registry::cancel_all(std::uint64_t owner) {
-    std::unique_lock lock(mutex_);
-    auto first = pending_.lower_bound({owner, 0});
-    auto last = pending_.lower_bound({owner + 1, 0});
-    cancel_range(std::move(lock), pending_, first, last);
+    // The exit stored `stopping` before this: see add.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (owners_.load(std::memory_order_relaxed) == 0) return;
+    std::unique_lock lock(lock_);
+    auto it = lists_.find(owner);
+    if (it == lists_.end()) return;
+    cancel_lists(std::move(lock), it, std::next(it));
 }
 
 void timer_registry::cancel_everything() {
-    std::unique_lock lock(mutex_);
-    cancel_range(std::move(lock), pending_, pending_.begin(), pending_.end());
+    std::unique_lock lock(lock_);
+    cancel_lists(std::move(lock), lists_.begin(), lists_.end());
 }
 
 namespace {
 
-/// A new timer aimed at `target`, registered so that the target's exit cancels it; null if
-/// the target has stopped already (such a timer would only ever be refused).
-std::shared_ptr<timer_state> new_state(const cell_base& target) {
-    if (target.status() >= actor_status::stopping) return nullptr;
-    auto state = std::make_shared<timer_state>(target.rt(), target.system().timers(), target.id().local);
-    state->key = state->registry.add(state->owner, state);
-    return state;
+/// Destroys a timer's action when it leaves scope (also when the action throws).
+class action_dropper {
+public:
+    explicit action_dropper(timer_state& s) noexcept : s_(s) {}
+    ~action_dropper() { s_.drop_action(); }
+    action_dropper(const action_dropper&) = delete;
+    action_dropper& operator=(const action_dropper&) = delete;
+
+private:
+    timer_state& s_;
+};
+
+/// Runs a due one-shot timer, unless it was cancelled.
+void fire_once(timer_state& state) {
+    {
+        std::lock_guard g(state.lock);
+        if (!state.finish()) return;
+    }
+    state.registry.remove(state);
+    const action_dropper drop(state);
+    state.fire();
 }
 
-/// Arms the next period of a periodic timer; the caller holds `state->mutex`.
-void arm_period(const std::shared_ptr<timer_state>& state, time_point at, duration period,
-                std::shared_ptr<std::function<bool()>> fire) {
-    state->current = state->rt.clock.start_timer(at, [state, at, period, fire] {
-        {
-            std::lock_guard g(state->mutex);
-            if (state->done) return;
+void arm_period(timer_ptr state);
+
+/// Ends a period of a periodic timer whose action returned `again` (false if it threw);
+/// true if the timer goes on. A cancel during the action left the action to this.
+bool end_period(timer_state& state, bool again) {
+    bool ended;
+    bool unregister = false;
+    {
+        std::lock_guard g(state.lock);
+        state.firing = false;
+        ended = state.done || !again;
+        if (!state.done && !again) {
+            state.finish();
+            unregister = true;
         }
-        const bool again = (*fire)();
-        std::lock_guard g(state->mutex);
+    }
+    if (unregister) state.registry.remove(state);
+    if (ended) state.drop_action();
+    return !ended;
+}
+
+/// Runs a due period of a periodic timer and starts the next one, unless it ended.
+void fire_period(const timer_ptr& state) {
+    {
+        std::lock_guard g(state->lock);
         if (state->done) return;
-        if (!again) {
-            state->finish();
-            state->registry.remove(state->owner, state->key);
-            return;
-        }
-        // The next deadline follows the previous one, not the (late) firing: no drift.
-        arm_period(state, at + period, period, fire);
-    });
+        state->firing = true;
+    }
+    bool again = false;
+    try {
+        again = state->fire();
+    } catch (...) {
+        end_period(*state, false);
+        throw;
+    }
+    if (!end_period(*state, again)) return;
+    // The next deadline follows the previous one, not the (late) firing: no drift.
+    auto& p = static_cast<periodic_state&>(*state);
+    p.next_at += p.period;
+    arm_period(state);
+}
+
+/// Starts the clock timer of the pending period. A cancel that comes before `current` is
+/// stored finds the timer done when it fires, so nothing needs a lock across the clock call.
+void arm_period(timer_ptr state) {
+    auto& p = static_cast<periodic_state&>(*state);
+    p.current.store(p.clk.start_timer(p.next_at, [state = std::move(state)] { fire_period(state); }),
+                    std::memory_order_release);
 }
 
 }  // namespace
 
-timer_handle start_once(const cell_base& target, duration delay, timer_callback fire) {
-    auto state = new_state(target);
-    if (!state) return {};
-    std::lock_guard g(state->mutex);
-    state->current = state->rt.clock.start_timer(state->rt.clock.now() + delay, [state, fire = std::move(fire)] {
-        {
-            std::lock_guard g(state->mutex);
-            if (!state->finish()) return;
-        }
-        state->registry.remove(state->owner, state->key);
-        fire();
-    });
-    return timer_handle(state);
+timer_handle start_once(const cell_base& target, duration delay, timer_ptr state) {
+    if (!state || !state->registry.add(*state, target)) return {};
+    timer_state& s = *state;
+    s.current.store(s.clk.start_timer(s.clk.now() + delay, [kept = state] { fire_once(*kept); }),
+                    std::memory_order_release);
+    return timer_handle(std::move(state));
 }
 
-timer_handle start_periodic(const cell_base& target, duration period, std::function<bool()> fire) {
-    auto state = new_state(target);
-    if (!state) return {};
-    std::lock_guard g(state->mutex);
-    arm_period(state, state->rt.clock.now() + period, period,
-               std::make_shared<std::function<bool()>>(std::move(fire)));
-    return timer_handle(state);
+timer_handle start_periodic(const cell_base& target, duration period, timer_ptr state) {
+    if (!state || !state->registry.add(*state, target)) return {};
+    auto& p = static_cast<periodic_state&>(*state);
+    p.period = period;
+    p.next_at = p.clk.now() + period;
+    arm_period(state);
+    return timer_handle(std::move(state));
+}
+
+timer_handle start_once(const cell_base& target, duration delay, timer_callback fire) {
+    return start_once(target, delay, make_timer(target, std::move(fire)));
 }
 
 }  // namespace detail
 
 bool timer_handle::cancel() const {
     if (!state_) return false;
-    timer_id pending;
+    // Dropping the action may destroy this handle (when the action owns it): use a copy.
+    const detail::timer_ptr s = state_;
+    bool drop;
     {
-        std::lock_guard g(state_->mutex);
-        if (!state_->finish()) return false;
-        pending = state_->current;
+        std::lock_guard g(s->lock);
+        if (!s->finish()) return false;
+        drop = !s->firing;  // else the running period drops it when it ends
     }
-    state_->registry.remove(state_->owner, state_->key);
-    state_->rt.clock.cancel_timer(pending);
+    s->registry.remove(*s);
+    // 0 means the clock timer is still being started: it finds the timer done when it fires.
+    const timer_id pending = s->current.load(std::memory_order_acquire);
+    if (pending != 0) s->clk.cancel_timer(pending);
+    if (drop) s->drop_action();
     return true;
 }
 
 bool timer_handle::is_active() const {
     if (!state_) return false;
-    std::lock_guard g(state_->mutex);
+    std::lock_guard g(state_->lock);
     return !state_->done;
 }
 
 timer_handle exit_after(const any_actor_ref& target, duration delay, std::string_view reason) {
-    return detail::start_once(*target.cell(), delay, [target, r = std::string(reason)] { target.stop(r); });
+    return detail::start_once(*target.cell(), delay,
+                              detail::make_timer(*target.cell(), [target, r = std::string(reason)] { target.stop(r); }));
 }
 
 timer_handle kill_after(const any_actor_ref& target, duration delay) {
-    return detail::start_once(*target.cell(), delay, [target] { target.kill(); });
+    return detail::start_once(*target.cell(), delay, detail::make_timer(*target.cell(), [target] { target.kill(); }));
 }
 
 }  // namespace ractor

@@ -179,3 +179,49 @@ TEST_CASE("a timer callback that throws does not stop its thread", "[asio][clock
     REQUIRE(fired.wait_for(1));
     CHECK(fired.count() == 1);
 }
+
+TEST_CASE("the id of a fired or cancelled timer never cancels a later one", "[asio][clock]") {
+    // A worker reuses the storage of finished timers: an old id must not name the new timer.
+    event_count fired;
+    event_count later;
+    runtime_host host{host_options{.threads = 1}};
+    runtime& rt = host.add_node("n");
+    const timer_id first = rt.clock.start_timer(rt.clock.now() + 1ms, [&] { fired.add(); });
+    REQUIRE(fired.wait_for(1));
+    const timer_id cancelled = rt.clock.start_timer(rt.clock.now() + 1h, [] {});
+    CHECK(rt.clock.cancel_timer(cancelled));
+    const timer_id second = rt.clock.start_timer(rt.clock.now() + 2ms, [&] { later.add(); });
+    CHECK(second != first);
+    CHECK(second != cancelled);
+    CHECK_FALSE(rt.clock.cancel_timer(first));
+    CHECK_FALSE(rt.clock.cancel_timer(cancelled));
+    REQUIRE(later.wait_for(1));
+    CHECK(later.count() == 1);
+}
+
+TEST_CASE("many timers due at once all fire, equal deadlines in start order", "[asio][clock]") {
+    // More than one batch of due timers: the worker fires them between runnables.
+    constexpr int n = 1000;
+    std::mutex mutex;
+    std::vector<int> order;
+    event_count fired;
+    fn_runnable starter;
+    runtime_host host{host_options{.threads = 1}};
+    runtime& rt = host.add_node("n");
+    starter.set([&](std::size_t) {
+        const time_point at = rt.clock.now() + 2ms;
+        for (int i = 0; i < n; ++i) {
+            rt.clock.start_timer(at, [&, i] {
+                std::lock_guard<std::mutex> lock(mutex);
+                order.push_back(i);
+                fired.add();
+            });
+        }
+    });
+    rt.executor.schedule(starter);
+    REQUIRE(fired.wait_for(n));
+    std::vector<int> expected(n);
+    for (int i = 0; i < n; ++i) expected[i] = i;
+    std::lock_guard<std::mutex> lock(mutex);
+    CHECK(order == expected);
+}

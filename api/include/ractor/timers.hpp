@@ -9,21 +9,18 @@
 #include <utility>
 
 #include <ractor/actor_ref.hpp>
+#include <ractor/detail/timer_state.hpp>
 #include <ractor/exit_reason.hpp>
 #include <ractor/runtime/clock.hpp>
 
 namespace ractor {
-
-namespace detail {
-struct timer_state;
-}
 
 /// A started timer. Cancelling it before it fires guarantees it never fires; copies share
 /// the timer. Timers run on the node's runtime clock, so they are virtual in the simulator.
 class timer_handle {
 public:
     timer_handle() = default;
-    explicit timer_handle(std::shared_ptr<detail::timer_state> s) noexcept : state_(std::move(s)) {}
+    explicit timer_handle(detail::timer_ptr s) noexcept : state_(std::move(s)) {}
 
     /// Cancels the timer; true if it was still pending (and now never fires again).
     bool cancel() const;
@@ -31,31 +28,29 @@ public:
     bool is_active() const;
 
 private:
-    std::shared_ptr<detail::timer_state> state_;
+    detail::timer_ptr state_;
 };
 
 namespace detail {
 
-/// Starts a one-shot timer aimed at `target`, running `fire` after `delay` on its node's
-/// clock. It is cancelled if `target` stops first.
-timer_handle start_once(const cell_base& target, duration delay, timer_callback fire);
-/// Starts a periodic timer aimed at `target`: `fire` runs every `period` (first after one
-/// period) until it returns false, the handle is cancelled or `target` stops.
-timer_handle start_periodic(const cell_base& target, duration period, std::function<bool()> fire);
+/// Starts the one-shot timer `state` (aimed at `target`), firing after `delay` on its node's
+/// clock. It is cancelled if `target` stops first; an empty handle if it has stopped.
+timer_handle start_once(const cell_base& target, duration delay, timer_ptr state);
+/// Starts the periodic timer `state` (aimed at `target`, made with `periodic_state` as its
+/// base): it fires every `period` (first after one period) until its action returns false,
+/// the handle is cancelled or `target` stops.
+timer_handle start_periodic(const cell_base& target, duration period, timer_ptr state);
 
-/// Wraps a message so a copyable std::function can carry it even if it is move-only.
-template <class Msg>
-auto keep_message(Msg&& msg) {
-    if constexpr (std::is_copy_constructible_v<std::decay_t<Msg>>) {
-        return std::decay_t<Msg>(std::forward<Msg>(msg));
-    } else {
-        return std::make_shared<std::decay_t<Msg>>(std::forward<Msg>(msg));
-    }
+/// A one-shot timer aimed at `target`, running `fire` after `delay`.
+timer_handle start_once(const cell_base& target, duration delay, timer_callback fire);
+
+/// A timer state (with base `Base`) aimed at `target` that runs `action`; null if `target`
+/// has stopped (such a timer would only ever be refused, so nothing is allocated).
+template <class Base = timer_state, class F>
+timer_ptr make_timer(const cell_base& target, F action) {
+    if (target.status() >= actor_status::stopping) return {};
+    return timer_ptr(new timer_action<F, Base>(target, std::move(action)));
 }
-template <class Msg>
-Msg&& unwrap_message(Msg& m) { return std::move(m); }
-template <class Msg>
-Msg&& unwrap_message(std::shared_ptr<Msg>& m) { return std::move(*m); }
 
 }  // namespace detail
 
@@ -63,9 +58,9 @@ Msg&& unwrap_message(std::shared_ptr<Msg>& m) { return std::move(*m); }
 template <class Msg>
 timer_handle send_after(const actor_ref<Msg>& to, duration delay, Msg msg) {
     return detail::start_once(*to.cell(), delay,
-                              [to, kept = detail::keep_message(std::move(msg))]() mutable {
-                                  to.cast(detail::unwrap_message(kept));
-                              });
+                              detail::make_timer(*to.cell(), [to, m = std::move(msg)]() mutable {
+                                  to.cast(std::move(m));
+                              }));
 }
 
 /// Casts `make_message()` to `to` every `period`, the first time after one period; stops
@@ -73,9 +68,10 @@ timer_handle send_after(const actor_ref<Msg>& to, duration delay, Msg msg) {
 template <class Msg, class MakeMessage>
 timer_handle send_interval(const actor_ref<Msg>& to, duration period, MakeMessage make_message) {
     return detail::start_periodic(*to.cell(), period,
-                                  [to, make = std::move(make_message)]() mutable {
-                                      return to.cast(make()) != send_status::stopped;
-                                  });
+                                  detail::make_timer<detail::periodic_state>(
+                                      *to.cell(), [to, make = std::move(make_message)]() mutable {
+                                          return to.cast(make()) != send_status::stopped;
+                                      }));
 }
 
 /// Stops `target` with `reason` after `delay`.

@@ -30,6 +30,11 @@ constexpr std::chrono::nanoseconds spin_time{100'000};
 /// Runnables between two polls of the io_context while the thread is busy.
 constexpr unsigned io_poll_interval = 64;
 
+/// Due timers fired at most between two runnables. When many come due at once (or the
+/// thread fell behind), the actors they send to run in between instead of after all of
+/// them, and other threads adding timers wait for the table's lock only that long.
+constexpr std::size_t timer_batch = 32;
+
 std::int64_t steady_now_ns() noexcept {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
@@ -374,9 +379,10 @@ bool worker::timers_due() const noexcept {
 
 void worker::fire_due_timers() noexcept {
     if (stop_begun_ || !timers_due()) return;
-    std::vector<timer_callback> due;
+    // The buffer is reused, so firing allocates nothing once it has grown.
+    std::vector<timer_callback> due = std::move(due_buffer_);
     try {
-        timers_.take_due(steady_now_ns(), due);
+        timers_.take_due(steady_now_ns(), timer_batch, due);
     } catch (...) {
         // Out of memory: what was taken runs now, the rest on the next check.
     }
@@ -391,6 +397,8 @@ void worker::fire_due_timers() noexcept {
             // A timer callback has nobody to report to; its failure must not stop the thread.
         }
     }
+    due.clear();
+    due_buffer_ = std::move(due);
     this_slot = slot;
 }
 
@@ -412,6 +420,10 @@ void worker::idle_until(std::chrono::steady_clock::time_point tp) noexcept {
             continue;
         }
         poll_io();
+        // Spin politely: with more runnable threads than cores (a thread starting timers
+        // next to two idle workers on two cores, or other processes), a spinner that keeps
+        // its core delays the threads that have work; with none waiting, this returns at once.
+        std::this_thread::yield();
         if (std::chrono::steady_clock::now() - spin_start < spin_time) continue;
         if (steal_stuck()) {
             wake_dispatcher();
@@ -487,6 +499,8 @@ void worker::snapshot_victims() noexcept {
 
 bool worker::must_stay_awake() noexcept {
     if (!stop_begun_ && host_.stopping()) return true;
+    // A socket handler run by the last poll of the spin may have made a fiber ready.
+    if (algorithm_->has_ready_fibers()) return true;
     if (remote_wakes_.load(std::memory_order_seq_cst) > 0) return true;
     if (stop_begun_) return false;
     if (queue_.size() > 0) return true;

@@ -85,6 +85,8 @@ public:
     void resume(fiber_slot& slot, bool remote) noexcept;
     /// A waiter for parks outside any worker fiber of this thread; such parks never block.
     thread_waiter& outside_waiter() noexcept { return outside_waiter_; }
+    /// This thread's io_context, where the sockets it owns live (see tcp_transport).
+    boost::asio::io_context& io() noexcept { return io_; }
 
     // Owner thread only.
 
@@ -146,6 +148,7 @@ private:
     bool stop_begun_ = false;
     std::int64_t wake_armed_ = timer_table::never;
     std::vector<std::uint64_t> victim_runs_;
+    std::vector<timer_callback> due_buffer_;  // fire_due_timers' batch, kept for its capacity
     std::optional<stack_bounds> thread_stack_;  // the OS thread's own stack, as ASan knew it
 
     boost::asio::io_context io_{1};
