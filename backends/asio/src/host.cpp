@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 
+#include "tcp_transport.hpp"
 #include "worker.hpp"
 
 namespace ractor::asio_backend {
@@ -50,14 +51,19 @@ host::~host() {
     // Timers that never fired go while every worker and node still exists: their callbacks'
     // captures may reach the clock or a node's trace sink as they are destroyed.
     for (auto& w : workers_) w->drop_timers();
+    // The io_contexts go next, while the nodes and the rest of the host still exist: their
+    // pending socket handlers hold connections, whose teardown asks the host whether it stops.
+    workers_.clear();
 }
 
-ractor::runtime& host::add_node(std::string name) {
+ractor::runtime& host::add_node(std::string name, const node_network_options& net) {
+    auto transport = std::make_unique<tcp_transport>(*this, executor_, opts_.max_frame_size, net);
     std::lock_guard<std::mutex> lock(nodes_mutex_);
     auto trace = opts_.trace ? std::make_unique<recording_trace_sink>() : nullptr;
     trace_sink* sink = trace.get();
+    tcp_transport* network = transport.get();
     const std::uint64_t id = nodes_.size() + 1;
-    nodes_.push_back(node{std::move(name), std::move(trace),
+    nodes_.push_back(node{std::move(name), std::move(trace), std::move(transport),
                           ractor::runtime{
                               .executor = executor_,
                               .clock = clock_,
@@ -65,6 +71,7 @@ ractor::runtime& host::add_node(std::string name) {
                               .trace = sink,
                               .node_id = id,
                               .batch_budget = opts_.batch_budget,
+                              .net = network,
                           }});
     return nodes_.back().runtime;
 }

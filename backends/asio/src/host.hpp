@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <ractor/asio_backend/host_options.hpp>
+#include <ractor/asio_backend/node_network_options.hpp>
 #include <ractor/asio_backend/recording_trace_sink.hpp>
 #include <ractor/runtime/runtime.hpp>
 
@@ -23,6 +24,7 @@
 
 namespace ractor::asio_backend {
 
+class tcp_transport;
 class worker;
 
 /// Everything a runtime_host owns. Workers, waiters and nodes live until it is destroyed.
@@ -34,7 +36,7 @@ public:
     host(const host&) = delete;
     host& operator=(const host&) = delete;
 
-    ractor::runtime& add_node(std::string name);
+    ractor::runtime& add_node(std::string name, const node_network_options& net);
     void shutdown();
     unsigned threads() const noexcept { return static_cast<unsigned>(workers_.size()); }
 
@@ -64,6 +66,7 @@ private:
     struct node {
         std::string name;
         std::unique_ptr<recording_trace_sink> trace;
+        std::unique_ptr<tcp_transport> net;
         ractor::runtime runtime;
     };
 

@@ -10,8 +10,8 @@ runtime_host::runtime_host(host_options opts) : host_(std::make_unique<host>(opt
 
 runtime_host::~runtime_host() = default;
 
-ractor::runtime& runtime_host::add_node(std::string name) {
-    return host_->add_node(std::move(name));
+ractor::runtime& runtime_host::add_node(std::string name, node_network_options net) {
+    return host_->add_node(std::move(name), net);
 }
 
 void runtime_host::shutdown() {

@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Options of an asio runtime host: how many worker threads, tracing, fairness budget.
+/// Options of an asio runtime host: worker threads, tracing, fairness budget, frame size limit.
 
 #include <cstddef>
 
@@ -14,6 +14,9 @@ struct host_options {
     bool trace = false;
     /// Messages one actor processes before it yields its place; handed to every runnable.
     std::size_t batch_budget = 64;
+    /// The largest frame a connection sends or accepts, in bytes (at most 2^32 - 1, the most a
+    /// frame's length prefix can say). A larger announced frame closes the connection.
+    std::size_t max_frame_size = 8 * 1024 * 1024;
 };
 
 }  // namespace ractor::asio_backend

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <ractor/asio_backend/host_options.hpp>
+#include <ractor/asio_backend/node_network_options.hpp>
 #include <ractor/runtime/runtime.hpp>
 
 namespace ractor::asio_backend {
@@ -29,7 +30,11 @@ public:
     runtime_host& operator=(const runtime_host&) = delete;
 
     /// A runtime view for a new node (ids 1, 2, ...); valid while the host lives.
-    ractor::runtime& add_node(std::string name);
+    ///
+    /// Its `net` is the node's TCP transport, with TLS when `net.tls` is set. Throws
+    /// `std::invalid_argument` if a TLS file cannot be read or the key does not match.
+    /// Connections and listeners of the node must be destroyed before the host.
+    ractor::runtime& add_node(std::string name, node_network_options net = {});
 
     /// Stops the worker threads and joins them; idempotent and never hangs on parked work.
     ///

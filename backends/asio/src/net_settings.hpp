@@ -1,0 +1,24 @@
+#pragma once
+// What every socket of one node's transport shares: its host, limits and TLS context.
+
+#include <cstddef>
+#include <memory>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <ractor/runtime/executor.hpp>
+
+namespace ractor::asio_backend {
+
+class host;
+
+/// The settings of one node's transport, shared (and kept alive) by its sockets' handlers.
+struct net_settings {
+    asio_backend::host& host;
+    ractor::executor& executor;
+    std::size_t max_frame_size;
+    /// The node's TLS context; null for plain TCP.
+    std::unique_ptr<boost::asio::ssl::context> tls;
+};
+
+}  // namespace ractor::asio_backend

@@ -1,0 +1,231 @@
+#include "tcp_connection.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/write.hpp>
+
+#include "host.hpp"
+#include "worker.hpp"
+
+namespace ractor::asio_backend {
+
+namespace {
+
+/// Bytes one read asks the socket for.
+constexpr std::size_t read_chunk = 64 * 1024;
+/// Frames up to this size are copied next to their length prefix, so that many small frames
+/// leave in one contiguous piece (one TLS record, few iovecs); larger ones are gathered.
+constexpr std::size_t copy_limit = 16 * 1024;
+/// A write stops taking queued frames beyond these.
+constexpr std::size_t batch_bytes = 1024 * 1024;
+constexpr std::size_t batch_pieces = 64;
+/// How long a closed connection keeps trying to write the frames queued before the close.
+constexpr std::chrono::seconds linger_time{2};
+
+}  // namespace
+
+template <class Stream>
+stream_core<Stream>::stream_core(Stream stream, std::shared_ptr<const net_settings> settings)
+    : stream_(std::move(stream)),
+      settings_(std::move(settings)),
+      received_(settings_->executor),
+      decoder_(settings_->max_frame_size),
+      read_buffer_(read_chunk),
+      linger_(stream_.get_executor()) {}
+
+template <class Stream>
+void stream_core<Stream>::start() {
+    read_more();
+}
+
+template <class Stream>
+bool stream_core<Stream>::send(frame_bytes frame) {
+    if (frame.size() > settings_->max_frame_size) return false;
+    // Once the host stops, nothing runs the io_context any more (and it may be going away).
+    if (settings_->host.stopping()) return false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closed_) return false;
+        outgoing_.push_back(std::move(frame));
+        if (writing_) return true;
+        writing_ = true;
+    }
+    // On the socket's own thread the write starts at once; from elsewhere a post hands it
+    // over (and wakes the worker if it sleeps in its io_context).
+    worker* here = settings_->host.local_worker();
+    if (here != nullptr && &here->io() == &boost::asio::query(stream_.get_executor(),
+                                                               boost::asio::execution::context)) {
+        write_more();
+        return true;
+    }
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->write_more(); });
+    return true;
+}
+
+template <class Stream>
+void stream_core<Stream>::close() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closed_) return;
+        closed_ = true;
+    }
+    received_.close("closed");
+    if (settings_->host.stopping()) return;
+    boost::asio::post(stream_.get_executor(),
+                      [self = this->shared_from_this()] { self->close_when_flushed(); });
+}
+
+template <class Stream>
+void stream_core<Stream>::read_more() {
+    stream_.async_read_some(boost::asio::buffer(read_buffer_),
+                            [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                              std::size_t n) { self->on_read(ec, n); });
+}
+
+template <class Stream>
+void stream_core<Stream>::on_read(const boost::system::error_code& ec, std::size_t n) {
+    if (finished_) return;
+    if (n > 0) {
+        std::string invalid = decoder_.feed(read_buffer_.data(), n, [this](frame_bytes&& frame) {
+            received_.push(std::move(frame));
+        });
+        if (!invalid.empty()) {
+            finish(std::move(invalid));
+            return;
+        }
+    }
+    if (ec) {
+        finish(describe_end(ec));
+        return;
+    }
+    read_more();
+}
+
+template <class Stream>
+void stream_core<Stream>::write_more() {
+    if (finished_) return;
+    bool close_now = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::size_t bytes = 0;
+        std::size_t pieces = 0;
+        while (!outgoing_.empty() && bytes < batch_bytes && pieces < batch_pieces) {
+            const std::size_t size = outgoing_.front().size();
+            bytes += frame_header_size + size;
+            pieces += size > copy_limit ? 2 : 0;
+            sending_.push_back(std::move(outgoing_.front()));
+            outgoing_.pop_front();
+        }
+        if (sending_.empty()) {
+            writing_ = false;
+            close_now = closed_;
+        }
+    }
+    if (sending_.empty()) {
+        if (close_now) finish("closed");
+        return;
+    }
+    std::size_t copied = 0;
+    for (const auto& f : sending_) copied += frame_header_size + (f.size() <= copy_limit ? f.size() : 0);
+    gathered_.resize(copied);
+    std::size_t run_start = 0;
+    std::size_t at = 0;
+    for (const auto& f : sending_) {
+        put_frame_length(gathered_.data() + at, static_cast<std::uint32_t>(f.size()));
+        at += frame_header_size;
+        if (f.size() <= copy_limit) {
+            std::copy(f.begin(), f.end(), gathered_.begin() + static_cast<std::ptrdiff_t>(at));
+            at += f.size();
+        } else {
+            pieces_.push_back(boost::asio::buffer(gathered_.data() + run_start, at - run_start));
+            pieces_.push_back(boost::asio::buffer(f));
+            run_start = at;
+        }
+    }
+    if (at > run_start) pieces_.push_back(boost::asio::buffer(gathered_.data() + run_start, at - run_start));
+    boost::asio::async_write(stream_, pieces_,
+                             [self = this->shared_from_this()](const boost::system::error_code& ec,
+                                                               std::size_t) { self->on_written(ec); });
+}
+
+template <class Stream>
+void stream_core<Stream>::on_written(const boost::system::error_code& ec) {
+    sending_.clear();
+    gathered_.clear();
+    pieces_.clear();
+    if (finished_) return;
+    if (ec) {
+        finish(describe_end(ec));
+        return;
+    }
+    write_more();
+}
+
+template <class Stream>
+void stream_core<Stream>::close_when_flushed() {
+    if (finished_) return;
+    bool busy = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        busy = writing_;
+    }
+    if (!busy) {
+        finish("closed");
+        return;
+    }
+    // write_more finishes once the queue is empty; a peer that stops reading gets this long.
+    linger_.expires_after(linger_time);
+    linger_.async_wait([self = this->shared_from_this()](const boost::system::error_code& ec) {
+        if (!ec) self->finish("closed before the queued frames were written");
+    });
+}
+
+template <class Stream>
+void stream_core<Stream>::finish(std::string reason) {
+    if (finished_) return;
+    finished_ = true;
+    received_.close(std::move(reason));
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+        outgoing_.clear();
+    }
+    boost::system::error_code ignored;
+    stream_.lowest_layer().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    stream_.lowest_layer().close(ignored);
+    linger_.cancel();
+}
+
+template <class Stream>
+std::string stream_core<Stream>::describe_end(const boost::system::error_code& ec) const {
+    if (ec == boost::asio::error::operation_aborted) return "closed";
+    if (ec == boost::asio::error::connection_reset) return "connection reset by peer";
+    if (ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated) {
+        return decoder_.mid_frame()
+                   ? "truncated frame: the peer closed the connection in the middle of a frame"
+                   : "closed by peer";
+    }
+    return "connection lost: " + ec.message();
+}
+
+template <class Stream>
+std::unique_ptr<connection> make_tcp_connection(Stream stream,
+                                                std::shared_ptr<const net_settings> settings) {
+    auto core = std::make_shared<stream_core<Stream>>(std::move(stream), std::move(settings));
+    core->start();
+    return std::make_unique<tcp_connection<Stream>>(std::move(core));
+}
+
+template class stream_core<plain_stream>;
+template class stream_core<tls_stream>;
+template std::unique_ptr<connection> make_tcp_connection(plain_stream,
+                                                         std::shared_ptr<const net_settings>);
+template std::unique_ptr<connection> make_tcp_connection(tls_stream,
+                                                         std::shared_ptr<const net_settings>);
+
+}  // namespace ractor::asio_backend

@@ -1,0 +1,107 @@
+#pragma once
+// A framed connection over a TCP socket or a TLS stream on one worker's io_context.
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <ractor/detail/frame_queue.hpp>
+#include <ractor/runtime/transport.hpp>
+
+#include "frame_decoder.hpp"
+#include "net_settings.hpp"
+
+namespace ractor::asio_backend {
+
+/// A plain TCP stream.
+using plain_stream = boost::asio::ip::tcp::socket;
+/// A TLS stream over TCP.
+using tls_stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+
+/// The state of one connection that its socket's completion handlers share with its user.
+///
+/// The stream is touched only on its io_context's thread (one worker): `send` and `close`
+/// from other threads queue under the mutex and post. One read is always outstanding; at most
+/// one write is, with the frames queued behind it gathered into the next write.
+template <class Stream>
+class stream_core final : public std::enable_shared_from_this<stream_core<Stream>> {
+public:
+    stream_core(Stream stream, std::shared_ptr<const net_settings> settings);
+
+    /// Starts the read loop (on the stream's thread, or before any other thread sees it).
+    void start();
+    /// See `connection::send`. Any thread.
+    bool send(frame_bytes frame);
+    /// See `connection::receive`. One fiber at a time.
+    received_frame receive(std::optional<time_point> deadline) { return received_.receive(deadline); }
+    /// Stops receiving at once; frames already queued are still written (for a short while)
+    /// before the socket closes. Any thread; idempotent.
+    void close();
+
+private:
+    void read_more();
+    void on_read(const boost::system::error_code& ec, std::size_t n);
+    void write_more();
+    void on_written(const boost::system::error_code& ec);
+    void close_when_flushed();
+    /// Closes the socket and the receiving end with `reason` (stream thread only).
+    void finish(std::string reason);
+    std::string describe_end(const boost::system::error_code& ec) const;
+
+    Stream stream_;
+    std::shared_ptr<const net_settings> settings_;
+    detail::frame_queue received_;
+
+    // Stream thread only.
+    frame_decoder decoder_;
+    std::vector<std::uint8_t> read_buffer_;
+    std::vector<frame_bytes> sending_;      // frames of the write in flight
+    std::vector<std::uint8_t> gathered_;    // length prefixes and small frames, copied
+    std::vector<boost::asio::const_buffer> pieces_;
+    boost::asio::steady_timer linger_;
+    bool finished_ = false;
+
+    // Shared with other threads, under mutex_.
+    std::mutex mutex_;
+    std::deque<frame_bytes> outgoing_;
+    bool writing_ = false;  // a write is in flight or posted
+    bool closed_ = false;   // no more sends
+};
+
+/// A connection handed out by the transport; closes its stream when destroyed.
+template <class Stream>
+class tcp_connection final : public connection {
+public:
+    explicit tcp_connection(std::shared_ptr<stream_core<Stream>> core) noexcept
+        : core_(std::move(core)) {}
+    ~tcp_connection() override { core_->close(); }
+
+    tcp_connection(const tcp_connection&) = delete;
+    tcp_connection& operator=(const tcp_connection&) = delete;
+
+    bool send(frame_bytes frame) override { return core_->send(std::move(frame)); }
+    received_frame receive(std::optional<time_point> deadline) override {
+        return core_->receive(deadline);
+    }
+    void close() override { core_->close(); }
+
+private:
+    std::shared_ptr<stream_core<Stream>> core_;
+};
+
+/// Wraps an established stream (connected, and for TLS handshaken) into a connection whose
+/// read loop has started. Called on the stream's thread.
+template <class Stream>
+std::unique_ptr<connection> make_tcp_connection(Stream stream,
+                                                std::shared_ptr<const net_settings> settings);
+
+}  // namespace ractor::asio_backend

@@ -1,0 +1,62 @@
+#pragma once
+// A listening TCP socket that hands out connections (after the TLS handshake, if any).
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <ractor/runtime/transport.hpp>
+
+#include "connection_queue.hpp"
+#include "net_settings.hpp"
+
+namespace ractor::asio_backend {
+
+/// The acceptor and its accept loop, shared by the listener and the loop's handlers.
+///
+/// Accepted sockets stay on the acceptor's io_context, so every handler of that io_context
+/// holds only sockets of its own thread.
+class acceptor_core final : public std::enable_shared_from_this<acceptor_core> {
+public:
+    acceptor_core(boost::asio::ip::tcp::acceptor acceptor, std::shared_ptr<const net_settings> settings);
+
+    /// Starts the accept loop (posts it to the acceptor's thread).
+    void start();
+    /// See `listener::accept`.
+    std::unique_ptr<connection> accept() { return accepted_.pop(); }
+    /// Stops accepting and wakes a blocked `accept`. Any thread; idempotent.
+    void close();
+
+private:
+    void accept_more();
+    void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::shared_ptr<const net_settings> settings_;
+    connection_queue accepted_;
+    boost::asio::steady_timer retry_timer_;
+    bool closed_ = false;  // acceptor thread only
+};
+
+/// What `tcp_transport::listen` hands out; stops listening when destroyed.
+class tcp_listener final : public listener {
+public:
+    tcp_listener(std::shared_ptr<acceptor_core> core, std::string address) noexcept
+        : core_(std::move(core)), address_(std::move(address)) {}
+    ~tcp_listener() override { core_->close(); }
+
+    tcp_listener(const tcp_listener&) = delete;
+    tcp_listener& operator=(const tcp_listener&) = delete;
+
+    std::unique_ptr<connection> accept() override { return core_->accept(); }
+    void close() override { core_->close(); }
+    std::string address() const override { return address_; }
+
+private:
+    std::shared_ptr<acceptor_core> core_;
+    std::string address_;
+};
+
+}  // namespace ractor::asio_backend

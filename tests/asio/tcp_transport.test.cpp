@@ -1,0 +1,725 @@
+// The TCP transport of the asio backend: framing, limits, bad peers, deadlines, shutdown, TLS.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <ractor/asio_backend/runtime_host.hpp>
+#include <ractor/ractor.hpp>
+
+#include "asio/asio_test_support.hpp"
+
+using namespace ractor;
+using namespace ractor::asio_backend;
+using namespace ractor::asio_test;
+using namespace std::chrono_literals;
+namespace net = boost::asio;
+
+namespace {
+
+frame_bytes bytes_of(const std::string& text) {
+    return frame_bytes(text.begin(), text.end());
+}
+
+std::string text_of(const frame_bytes& bytes) {
+    return std::string(bytes.begin(), bytes.end());
+}
+
+/// A frame whose bytes all derive from `seed`, so a torn or shifted frame shows.
+frame_bytes patterned(std::size_t size, std::uint32_t seed) {
+    frame_bytes f(size);
+    for (std::size_t i = 0; i < size; ++i) f[i] = static_cast<std::uint8_t>((seed * 131 + i * 7) & 0xff);
+    return f;
+}
+
+time_point in(runtime& rt, duration d) {
+    return rt.clock.now() + d;
+}
+
+/// A frame, checked to be one: the test fails with the close reason otherwise.
+frame_bytes expect_frame(connection& c, runtime& rt) {
+    received_frame r = c.receive(in(rt, patience));
+    INFO("receive ended: " << r.reason);
+    REQUIRE(r.what == received_frame::kind::frame);
+    return std::move(r.bytes);
+}
+
+/// Waits for a future the test cannot go on without.
+template <class T>
+T await(std::future<T>& f) {
+    REQUIRE(f.wait_for(patience) == std::future_status::ready);
+    return f.get();
+}
+
+/// A listener on a free loopback port of `rt`'s node.
+std::unique_ptr<listener> listen_local(runtime& rt) {
+    listen_result l = rt.net->listen("127.0.0.1:0");
+    INFO(l.error);
+    REQUIRE(l.listener != nullptr);
+    return std::move(l.listener);
+}
+
+/// A connection to `address`, required to succeed.
+std::unique_ptr<connection> connect_to(runtime& rt, const std::string& address) {
+    connect_result c = rt.net->connect(address, in(rt, patience));
+    INFO(c.error);
+    REQUIRE(c.connection != nullptr);
+    return std::move(c.connection);
+}
+
+/// A connected pair: the connecting side and the accepted side.
+struct linked_pair {
+    std::unique_ptr<connection> client;
+    std::unique_ptr<connection> server;
+};
+
+linked_pair link(runtime& from, listener& l) {
+    linked_pair p;
+    p.client = connect_to(from, l.address());
+    p.server = l.accept();
+    REQUIRE(p.server != nullptr);
+    return p;
+}
+
+/// A plain Asio socket connected to `l`, for speaking (bad) wire format at it.
+struct raw_client {
+    net::io_context io;
+    net::ip::tcp::socket socket{io};
+
+    explicit raw_client(const listener& l) {
+        const std::string a = l.address();
+        const auto colon = a.rfind(':');
+        socket.connect({net::ip::make_address(a.substr(0, colon)),
+                        static_cast<unsigned short>(std::stoi(a.substr(colon + 1)))});
+    }
+    void write(const std::string& bytes) { net::write(socket, net::buffer(bytes)); }
+    /// Reads until the peer closes; true if it did (rather than sending more than `limit`).
+    bool closed_by_peer(std::size_t limit = 1 << 20) {
+        std::vector<char> sink(4096);
+        std::size_t total = 0;
+        for (;;) {
+            boost::system::error_code ec;
+            total += socket.read_some(net::buffer(sink), ec);
+            if (ec) return true;
+            if (total > limit) return false;
+        }
+    }
+};
+
+std::string length_prefix(std::uint32_t n) {
+    return {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+            static_cast<char>(n)};
+}
+
+/// One round trip on a working pair, both ways.
+void check_round_trip(linked_pair& p, runtime& rt, const std::string& text) {
+    REQUIRE(p.client->send(bytes_of(text)));
+    CHECK(text_of(expect_frame(*p.server, rt)) == text);
+    REQUIRE(p.server->send(bytes_of(text + "!")));
+    CHECK(text_of(expect_frame(*p.client, rt)) == text + "!");
+}
+
+// ---- actors ---------------------------------------------------------------------------
+
+/// Accepts one connection and sends every frame back until it closes; reports how it ended.
+struct echo_args {
+    listener* from = nullptr;
+    std::shared_ptr<std::promise<std::string>> done;
+};
+struct echo_server : actor<int, echo_args, echo_args> {
+    echo_args pre_start(actor_ref<int>, echo_args a) { return a; }
+    void handle(actor_ref<int>, int, echo_args& a) {
+        auto c = a.from->accept();
+        if (!c) {
+            a.done->set_value("no connection");
+            return;
+        }
+        int echoed = 0;
+        for (;;) {
+            received_frame r = c->receive(std::nullopt);
+            if (r.what != received_frame::kind::frame) {
+                a.done->set_value("echoed " + std::to_string(echoed) + ", then " + r.reason);
+                return;
+            }
+            c->send(std::move(r.bytes));
+            ++echoed;
+        }
+    }
+};
+
+/// Connects, sends numbered frames one at a time and checks each echo; reports a verdict.
+struct echo_client_args {
+    runtime* rt = nullptr;
+    std::string address;
+    int frames = 0;
+    std::shared_ptr<std::promise<std::string>> done;
+};
+struct echo_client : actor<int, echo_client_args, echo_client_args> {
+    echo_client_args pre_start(actor_ref<int>, echo_client_args a) { return a; }
+    void handle(actor_ref<int>, int, echo_client_args& a) {
+        connect_result cr = a.rt->net->connect(a.address, a.rt->clock.now() + patience);
+        if (!cr.connection) {
+            a.done->set_value("connect failed: " + cr.error);
+            return;
+        }
+        for (int i = 0; i < a.frames; ++i) {
+            const std::string text = "frame " + std::to_string(i);
+            cr.connection->send(bytes_of(text));
+            received_frame r = cr.connection->receive(a.rt->clock.now() + patience);
+            if (r.what != received_frame::kind::frame || text_of(r.bytes) != text) {
+                a.done->set_value("bad echo at " + std::to_string(i) + ": " + r.reason);
+                return;
+            }
+        }
+        a.done->set_value("ok");
+    }
+};
+
+/// Sends `count` frames (sender id, sequence number, padding of varying length).
+struct sender_args {
+    connection* to = nullptr;
+    std::uint8_t id = 0;
+    int count = 0;
+    std::shared_ptr<std::promise<void>> done;
+};
+
+frame_bytes numbered(std::uint8_t sender, int seq) {
+    frame_bytes f = patterned(static_cast<std::size_t>(5 + seq % 97), static_cast<std::uint32_t>(seq));
+    f[0] = sender;
+    f[1] = static_cast<std::uint8_t>(seq >> 24);
+    f[2] = static_cast<std::uint8_t>(seq >> 16);
+    f[3] = static_cast<std::uint8_t>(seq >> 8);
+    f[4] = static_cast<std::uint8_t>(seq);
+    return f;
+}
+
+void send_numbered(const sender_args& a) {
+    for (int seq = 0; seq < a.count; ++seq) a.to->send(numbered(a.id, seq));
+}
+
+struct sender : actor<int, sender_args, sender_args> {
+    sender_args pre_start(actor_ref<int>, sender_args a) { return a; }
+    void handle(actor_ref<int>, int, sender_args& a) {
+        send_numbered(a);
+        a.done->set_value();
+    }
+};
+
+/// Receives until its connection closes; reports the reason.
+struct receiver_args {
+    connection* from = nullptr;
+    std::shared_ptr<std::promise<std::string>> done;
+};
+struct receiver : actor<int, receiver_args, receiver_args> {
+    receiver_args pre_start(actor_ref<int>, receiver_args a) { return a; }
+    void handle(actor_ref<int>, int, receiver_args& a) {
+        for (;;) {
+            received_frame r = a.from->receive(std::nullopt);
+            if (r.what == received_frame::kind::closed) {
+                a.done->set_value(r.reason);
+                return;
+            }
+        }
+    }
+};
+
+/// Keeps its worker busy: every message queues the next.
+struct spinner : actor<int> {
+    void handle(actor_ref<int> self, int n, std::monostate&) {
+        if (n > 0) self.cast(n - 1);
+    }
+};
+
+// ---- TLS material -----------------------------------------------------------------------
+
+/// A temporary directory with a self-signed certificate and its key, made with OpenSSL.
+class self_signed {
+public:
+    explicit self_signed(const std::string& name) {
+        static std::atomic<int> counter{0};
+        dir_ = std::filesystem::temp_directory_path() /
+               ("ractor-tls-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        std::filesystem::create_directories(dir_);
+        cert_ = (dir_ / "cert.pem").string();
+        key_ = (dir_ / "key.pem").string();
+
+        EVP_PKEY* key = EVP_EC_gen("P-256");
+        X509* x = X509_new();
+        REQUIRE((key != nullptr && x != nullptr));
+        X509_set_version(x, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(x), counter.load() + 1);
+        X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+        X509_gmtime_adj(X509_getm_notAfter(x), 24 * 3600);
+        X509_set_pubkey(x, key);
+        X509_NAME* subject = X509_get_subject_name(x);
+        X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);
+        X509_set_issuer_name(x, subject);
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
+        for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
+                                  std::pair{NID_key_usage, "critical,digitalSignature,keyCertSign"}}) {
+            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
+            REQUIRE(ext != nullptr);
+            X509_add_ext(x, ext, -1);
+            X509_EXTENSION_free(ext);
+        }
+        REQUIRE(X509_sign(x, key, EVP_sha256()) > 0);
+        FILE* f = std::fopen(cert_.c_str(), "w");
+        REQUIRE(f != nullptr);
+        PEM_write_X509(f, x);
+        std::fclose(f);
+        f = std::fopen(key_.c_str(), "w");
+        REQUIRE(f != nullptr);
+        PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+        std::fclose(f);
+        X509_free(x);
+        EVP_PKEY_free(key);
+    }
+    ~self_signed() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+
+    /// Options of a node presenting this certificate and trusting `trusted` (itself by default).
+    node_network_options options(const self_signed* trusted = nullptr) const {
+        return {.tls = tls_options{.certificate_chain_file = cert_,
+                                   .private_key_file = key_,
+                                   .ca_file = (trusted ? trusted : this)->cert_,
+                                   .verify_peer = true}};
+    }
+
+private:
+    std::filesystem::path dir_;
+    std::string cert_;
+    std::string key_;
+};
+
+}  // namespace
+
+// ---- tests ------------------------------------------------------------------------------
+
+TEST_CASE("listen on port 0 reports the real port; bad addresses are refused", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 1}};
+    runtime& a = host.add_node("a");
+    REQUIRE(a.net != nullptr);
+    auto l = listen_local(a);
+    const std::string address = l->address();
+    CHECK(address.rfind("127.0.0.1:", 0) == 0);
+    CHECK(address != "127.0.0.1:0");
+    // The same port twice is taken.
+    listen_result again = a.net->listen(address);
+    CHECK(again.listener == nullptr);
+    CHECK(again.error.find("cannot listen on " + address + ": ") == 0);
+
+    for (const char* bad : {"nonsense", "127.0.0.1:", "127.0.0.1:99999", "127.0.0.1:12x", "::1:80"}) {
+        INFO(bad);
+        connect_result c = a.net->connect(bad, in(a, 5s));
+        CHECK(c.connection == nullptr);
+        CHECK(c.error.find("invalid address") != std::string::npos);
+        CHECK(a.net->listen(bad).listener == nullptr);
+    }
+    CHECK(a.net->listen("localhost:0").error.find("numeric") != std::string::npos);
+}
+
+TEST_CASE("an echo round trip between two nodes, parking actors on one thread", "[asio][tcp]") {
+    // One worker thread: the server parks in accept and receive while the client runs, so
+    // both must park fibers, not the thread.
+    runtime_host host{host_options{.threads = 1}};
+    runtime& a = host.add_node("a");
+    runtime& b = host.add_node("b");
+    actor_system sys_a(a);
+    actor_system sys_b(b);
+    auto l = listen_local(a);
+
+    auto served = std::make_shared<std::promise<std::string>>();
+    auto served_f = served->get_future();
+    auto server = sys_a.spawn(echo_server{}, echo_args{l.get(), served});
+    server.cast(0);
+
+    auto verdict = std::make_shared<std::promise<std::string>>();
+    auto verdict_f = verdict->get_future();
+    auto client = sys_b.spawn(echo_client{}, echo_client_args{&b, l->address(), 100, verdict});
+    client.cast(0);
+    CHECK(await(verdict_f) == "ok");
+    client.stop_and_wait();  // its connection closes with its state
+    CHECK(await(served_f) == "echoed 100, then closed by peer");
+}
+
+TEST_CASE("a node name is resolved without blocking", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 1}};
+    runtime& a = host.add_node("a");
+    auto l = listen_local(a);
+    const std::string port = l->address().substr(l->address().rfind(':') + 1);
+    connect_result c = a.net->connect("localhost:" + port, in(a, patience));
+    INFO(c.error);
+    REQUIRE(c.connection != nullptr);
+    auto server = l->accept();
+    REQUIRE(server != nullptr);
+    linked_pair p{std::move(c.connection), std::move(server)};
+    check_round_trip(p, a, "by name");
+}
+
+TEST_CASE("10,000 frames from several actors and threads arrive whole and in order", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a");
+    runtime& b = host.add_node("b");
+    actor_system sys_b(b);
+    auto l = listen_local(a);
+    linked_pair p = link(b, *l);
+
+    constexpr int senders = 4;
+    constexpr int per_sender = 2500;
+    std::vector<std::future<void>> finished;
+    std::vector<std::thread> threads;
+    for (std::uint8_t id = 0; id < senders; ++id) {
+        auto done = std::make_shared<std::promise<void>>();
+        finished.push_back(done->get_future());
+        sender_args args{p.client.get(), id, per_sender, done};
+        if (id % 2 == 0) {
+            sys_b.spawn(sender{}, args).cast(0);
+        } else {
+            threads.emplace_back([args] {
+                send_numbered(args);
+                args.done->set_value();
+            });
+        }
+    }
+    std::vector<int> next(senders, 0);
+    int torn = 0;
+    int out_of_order = 0;
+    for (int i = 0; i < senders * per_sender; ++i) {
+        const frame_bytes f = expect_frame(*p.server, a);
+        const int seq = (f[1] << 24) | (f[2] << 16) | (f[3] << 8) | f[4];
+        if (f[0] >= senders || f != numbered(f[0], seq)) {
+            ++torn;
+            continue;
+        }
+        if (seq != next[f[0]]) ++out_of_order;
+        next[f[0]] = seq + 1;
+    }
+    for (auto& t : threads) t.join();
+    for (auto& f : finished) await(f);
+    CHECK(torn == 0);
+    CHECK(out_of_order == 0);
+    CHECK(next == std::vector<int>(senders, per_sender));
+    CHECK(p.server->receive(in(a, 50ms)).what == received_frame::kind::timed_out);
+}
+
+TEST_CASE("a 4 MiB frame and empty frames pass; a frame above the limit is refused", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a");
+    auto l = listen_local(a);
+    linked_pair p = link(a, *l);
+
+    const frame_bytes big = patterned(4 * 1024 * 1024, 7);
+    REQUIRE(p.client->send({}));
+    REQUIRE(p.client->send(big));
+    REQUIRE(p.client->send({}));
+    CHECK(expect_frame(*p.server, a).empty());
+    CHECK(expect_frame(*p.server, a) == big);
+    CHECK(expect_frame(*p.server, a).empty());
+
+    CHECK(p.client->send(frame_bytes(8 * 1024 * 1024)));  // the default limit itself
+    CHECK(expect_frame(*p.server, a).size() == 8 * 1024 * 1024);
+    CHECK_FALSE(p.client->send(frame_bytes(8 * 1024 * 1024 + 1)));
+    check_round_trip(p, a, "still open");
+}
+
+TEST_CASE("an oversized announced length closes that connection only", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 2, .max_frame_size = 1024}};
+    runtime& a = host.add_node("a");
+    auto l = listen_local(a);
+
+    raw_client raw(*l);
+    auto victim = l->accept();
+    REQUIRE(victim != nullptr);
+    raw.write(length_prefix(1025) + "some bytes");
+    received_frame r = victim->receive(in(a, patience));
+    CHECK(r.what == received_frame::kind::closed);
+    CHECK(r.reason == "invalid frame: 1025 bytes announced, above the maximum frame size of 1024 bytes");
+    CHECK(raw.closed_by_peer());
+    CHECK_FALSE(victim->send(bytes_of("too late")));
+
+    // The listener keeps accepting, and the limit holds for sending too.
+    linked_pair p = link(a, *l);
+    check_round_trip(p, a, "after the bad one");
+    CHECK(p.client->send(frame_bytes(1024)));
+    CHECK(expect_frame(*p.server, a).size() == 1024);
+    CHECK_FALSE(p.client->send(frame_bytes(1025)));
+}
+
+TEST_CASE("garbage and truncated frames close their connection, others keep working", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a");
+    auto l = listen_local(a);
+    linked_pair good = link(a, *l);
+
+    SECTION("garbage") {
+        raw_client raw(*l);
+        auto victim = l->accept();
+        REQUIRE(victim != nullptr);
+        // Valid frames first, then bytes whose "length" is far too large.
+        raw.write(length_prefix(2) + "ok" + length_prefix(0) + "\xff\xfe\xfd\xfc garbage garbage");
+        CHECK(text_of(expect_frame(*victim, a)) == "ok");
+        CHECK(expect_frame(*victim, a).empty());
+        received_frame r = victim->receive(in(a, patience));
+        CHECK(r.what == received_frame::kind::closed);
+        CHECK(r.reason.find("invalid frame") == 0);
+        CHECK(raw.closed_by_peer());
+    }
+    SECTION("a truncated body") {
+        raw_client raw(*l);
+        auto victim = l->accept();
+        REQUIRE(victim != nullptr);
+        raw.write(length_prefix(100) + "only some of it");
+        raw.socket.close();
+        received_frame r = victim->receive(in(a, patience));
+        CHECK(r.what == received_frame::kind::closed);
+        CHECK(r.reason.find("truncated frame") == 0);
+    }
+    SECTION("a truncated length prefix") {
+        raw_client raw(*l);
+        auto victim = l->accept();
+        REQUIRE(victim != nullptr);
+        raw.write(length_prefix(3) + "abc" + std::string("\0\0", 2));
+        raw.socket.close();
+        CHECK(text_of(expect_frame(*victim, a)) == "abc");
+        received_frame r = victim->receive(in(a, patience));
+        CHECK(r.what == received_frame::kind::closed);
+        CHECK(r.reason.find("truncated frame") == 0);
+    }
+    SECTION("a clean close between frames") {
+        raw_client raw(*l);
+        auto victim = l->accept();
+        REQUIRE(victim != nullptr);
+        raw.write(length_prefix(3) + "abc");
+        raw.socket.close();
+        CHECK(text_of(expect_frame(*victim, a)) == "abc");
+        CHECK(victim->receive(in(a, patience)).reason == "closed by peer");
+    }
+    check_round_trip(good, a, "unaffected");
+}
+
+TEST_CASE("connecting to a closed port fails with an error", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 1}};
+    runtime& a = host.add_node("a");
+    std::string address;
+    {
+        auto l = listen_local(a);
+        address = l->address();
+    }
+    // The listener's socket closes on its worker; a refusal may take a moment to be certain.
+    connect_result c;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        c = a.net->connect(address, in(a, patience));
+        if (c.connection == nullptr) break;
+    }
+    CHECK(c.connection == nullptr);
+    CHECK(c.error.find("cannot connect to " + address + ": ") == 0);
+    CHECK(c.error.find("refused") != std::string::npos);
+}
+
+TEST_CASE("a connect that gets no answer ends at its deadline", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 1}};
+    runtime& a = host.add_node("a");
+    // A listener that never accepts and has a backlog of one: once one connection waits in
+    // it, Linux drops further SYNs, so a connect gets no answer at all.
+    net::io_context io;
+    net::ip::tcp::acceptor silent(io, {net::ip::make_address("127.0.0.1"), 0});
+    silent.listen(0);
+    const std::string address = "127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+    net::ip::tcp::socket filler(io);
+    filler.connect(silent.local_endpoint());
+
+    connect_result c = a.net->connect(address, in(a, 200ms));
+    CHECK(c.connection == nullptr);
+    CHECK(c.error == "cannot connect to " + address + ": connection timed out");
+}
+
+TEST_CASE("close wakes a blocked receive and a blocked accept", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a");
+    actor_system sys(a);
+    auto l = listen_local(a);
+    linked_pair p = link(a, *l);
+
+    auto ended = std::make_shared<std::promise<std::string>>();
+    auto ended_f = ended->get_future();
+    sys.spawn(receiver{}, receiver_args{p.server.get(), ended}).cast(0);
+    REQUIRE(ended_f.wait_for(50ms) == std::future_status::timeout);
+    p.server->close();  // from another thread than the receiver's
+    CHECK(await(ended_f) == "closed");
+    p.server->close();  // idempotent
+    CHECK_FALSE(p.server->send(bytes_of("after close")));
+    CHECK(p.client->receive(in(a, patience)).reason == "closed by peer");
+
+    auto accepted = std::async(std::launch::async, [&] { return l->accept(); });
+    REQUIRE(accepted.wait_for(50ms) == std::future_status::timeout);
+    l->close();
+    CHECK(await(accepted) == nullptr);
+    CHECK(l->accept() == nullptr);
+}
+
+TEST_CASE("frames sent just before a close are still delivered", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a");
+    auto l = listen_local(a);
+    linked_pair p = link(a, *l);
+    for (int i = 0; i < 100; ++i) REQUIRE(p.client->send(patterned(10'000, static_cast<std::uint32_t>(i))));
+    p.client.reset();
+    for (int i = 0; i < 100; ++i) CHECK(expect_frame(*p.server, a) == patterned(10'000, static_cast<std::uint32_t>(i)));
+    CHECK(p.server->receive(in(a, patience)).reason == "closed by peer");
+}
+
+TEST_CASE("socket completions are serviced while the only worker is busy", "[asio][tcp]") {
+    runtime_host host{host_options{.threads = 1}};
+    runtime& a = host.add_node("a");
+    actor_system sys(a);
+    auto l = listen_local(a);
+    linked_pair p = link(a, *l);
+    auto busy = sys.spawn(spinner{});
+    busy.cast(1'000'000'000);  // runs until the system goes
+    for (int i = 0; i < 100; ++i) check_round_trip(p, a, "busy " + std::to_string(i));
+}
+
+TEST_CASE("shutdown ends blocked receive, accept and connect", "[asio][tcp]") {
+    auto host = std::make_unique<runtime_host>(host_options{.threads = 2});
+    runtime& a = host->add_node("a");
+    auto l = listen_local(a);
+    linked_pair p = link(a, *l);
+    auto l2 = listen_local(a);
+
+    net::io_context io;
+    net::ip::tcp::acceptor silent(io, {net::ip::make_address("127.0.0.1"), 0});
+    silent.listen(0);
+    net::ip::tcp::socket filler(io);
+    filler.connect(silent.local_endpoint());
+    const std::string blackhole = "127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+
+    auto received = std::async(std::launch::async, [&] { return p.server->receive(std::nullopt); });
+    auto accepted = std::async(std::launch::async, [&] { return l2->accept(); });
+    auto connected = std::async(std::launch::async, [&] { return a.net->connect(blackhole, std::nullopt); });
+    // And a worker fiber parked in receive.
+    std::promise<std::string> fiber_ended;
+    auto fiber_ended_f = fiber_ended.get_future();
+    fn_runnable on_fiber([&](std::size_t) { fiber_ended.set_value(p.client->receive(std::nullopt).reason); });
+    a.executor.schedule(on_fiber);
+    REQUIRE(received.wait_for(50ms) == std::future_status::timeout);
+    REQUIRE(fiber_ended_f.wait_for(1ms) == std::future_status::timeout);
+
+    host->shutdown();
+    CHECK(await(received).what == received_frame::kind::closed);
+    CHECK(await(accepted) == nullptr);
+    const connect_result c = await(connected);
+    CHECK(c.connection == nullptr);
+    CHECK(c.error.find("shutting down") != std::string::npos);
+    CHECK(await(fiber_ended_f).find("shutting down") != std::string::npos);
+
+    CHECK_FALSE(p.client->send(bytes_of("after shutdown")));
+    CHECK(p.client->receive(std::nullopt).what == received_frame::kind::closed);
+    CHECK(a.net->connect(l->address(), std::nullopt).connection == nullptr);
+    CHECK(a.net->listen("127.0.0.1:0").listener == nullptr);
+    // Open connections and listeners go first, then the host.
+    p = {};
+    l.reset();
+    l2.reset();
+    host.reset();
+}
+
+TEST_CASE("TLS: a round trip with verified self-signed certificates", "[asio][tcp][tls]") {
+    self_signed cert("ractor-node");
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a", cert.options());
+    runtime& b = host.add_node("b", cert.options());
+    auto l = listen_local(a);
+    linked_pair p = link(b, *l);
+    check_round_trip(p, a, "over TLS");
+    const frame_bytes big = patterned(4 * 1024 * 1024, 3);
+    REQUIRE(p.client->send(big));
+    REQUIRE(p.client->send({}));
+    CHECK(expect_frame(*p.server, a) == big);
+    CHECK(expect_frame(*p.server, a).empty());
+    p.client->close();
+    CHECK(p.server->receive(in(a, patience)).what == received_frame::kind::closed);
+}
+
+TEST_CASE("TLS: failed handshakes fail cleanly and drop only their connection", "[asio][tcp][tls]") {
+    self_signed cert("ractor-node");
+    self_signed stranger("stranger");
+    runtime_host host{host_options{.threads = 2}};
+    runtime& plain = host.add_node("plain");
+    runtime& tls = host.add_node("tls", cert.options());
+    runtime& untrusted = host.add_node("untrusted", stranger.options(&cert));
+
+    SECTION("a TLS client and a plain server") {
+        auto l = listen_local(plain);
+        connect_result c = tls.net->connect(l->address(), in(tls, patience));
+        CHECK(c.connection == nullptr);
+        CHECK(c.error.find("cannot connect to " + l->address() + ": TLS handshake failed: ") == 0);
+        // The plain server saw a connection speaking nonsense; it closed it.
+        auto victim = l->accept();
+        REQUIRE(victim != nullptr);
+        CHECK(victim->receive(in(plain, patience)).what == received_frame::kind::closed);
+        linked_pair p = link(plain, *l);
+        check_round_trip(p, plain, "plain still works");
+    }
+    SECTION("a plain client and a TLS server") {
+        auto l = listen_local(tls);
+        raw_client raw(*l);
+        raw.write(length_prefix(5) + "hello");
+        CHECK(raw.closed_by_peer());
+        linked_pair p = link(tls, *l);
+        check_round_trip(p, tls, "TLS still works");
+    }
+    SECTION("a certificate the server does not trust") {
+        auto l = listen_local(tls);
+        connect_result c = untrusted.net->connect(l->address(), in(untrusted, patience));
+        if (c.connection != nullptr) {
+            // With TLS 1.3 the client may finish before the server rejects its certificate.
+            CHECK(c.connection->receive(in(untrusted, patience)).what == received_frame::kind::closed);
+        }
+        linked_pair p = link(tls, *l);
+        check_round_trip(p, tls, "trusted still works");
+    }
+}
+
+TEST_CASE("TLS: unusable files are refused when the node is added", "[asio][tcp][tls]") {
+    runtime_host host{host_options{.threads = 1}};
+    const auto add = [&](tls_options o) { host.add_node("n", node_network_options{.tls = o}); };
+    tls_options missing_cert;
+    missing_cert.certificate_chain_file = "/nonexistent/cert.pem";
+    CHECK_THROWS_AS(add(missing_cert), std::invalid_argument);
+    tls_options missing_key;
+    missing_key.private_key_file = "/nonexistent/key.pem";
+    CHECK_THROWS_WITH(add(missing_key), Catch::Contains("private key file"));
+    self_signed one("one");
+    self_signed two("two");
+    tls_options mismatched = *one.options().tls;
+    mismatched.private_key_file = two.options().tls->private_key_file;
+    CHECK_THROWS_WITH(add(mismatched), Catch::Contains("mismatch"));
+    CHECK_NOTHROW(add(*one.options().tls));
+}
