@@ -10,10 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ractor/prng.hpp>
+
 namespace ractor::sim {
 namespace {
 
 using json = nlohmann::json;
+
+constexpr std::uint64_t swarm_network_stream = 0x737761726d2d6e65ULL;
 
 struct unit {
     std::string_view suffix;
@@ -121,10 +125,86 @@ actor_target read_target(const json& j, const std::string& path) {
     return t;
 }
 
+bool read_bool(const json& j, const std::string& path) {
+    if (!j.is_boolean()) throw fault_plan_error(path, "must be true or false");
+    return j.get<bool>();
+}
+
+std::vector<std::uint64_t> read_nodes(const json& j, const std::string& path) {
+    if (!j.is_array()) throw fault_plan_error(path, "must be an array of node ids");
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < j.size(); ++i) out.push_back(read_u64(j[i], at(path, i)));
+    return out;
+}
+
+void read_optional_duration(const json& j, std::string_view key, const std::string& path,
+                            std::optional<duration>& out) {
+    if (const json* v = find(j, key)) out = read_duration(*v, at(path, key));
+}
+
+void read_network(const json& doc, fault_plan& plan) {
+    plan.link_faults = read_list<link_fault>(doc, "link_faults", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"from", "to", "loss", "duplicate", "delay", "since", "until"});
+        link_fault f;
+        read_opt(j, "from", p, f.from, read_u64);
+        read_opt(j, "to", p, f.to, read_u64);
+        read_opt(j, "loss", p, f.loss, read_double);
+        read_opt(j, "duplicate", p, f.duplicate, read_double);
+        read_opt(j, "delay", p, f.delay, read_duration);
+        read_opt(j, "since", p, f.since, read_duration);
+        read_optional_duration(j, "until", p, f.until);
+        return f;
+    });
+    plan.partitions = read_list<link_partition>(doc, "partitions", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "from", "to", "two_way", "heal_at"});
+        link_partition x;
+        x.at = read_req(j, "at", p, read_duration);
+        read_opt(j, "from", p, x.from, read_u64);
+        read_opt(j, "to", p, x.to, read_u64);
+        read_opt(j, "two_way", p, x.two_way, read_bool);
+        read_optional_duration(j, "heal_at", p, x.heal_at);
+        return x;
+    });
+    plan.heals = read_list<link_heal>(doc, "heals", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "from", "to"});
+        link_heal x;
+        x.at = read_req(j, "at", p, read_duration);
+        read_opt(j, "from", p, x.from, read_u64);
+        read_opt(j, "to", p, x.to, read_u64);
+        return x;
+    });
+    plan.clogs = read_list<link_clog>(doc, "clogs", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "from", "to", "two_way", "release_at"});
+        link_clog x;
+        x.at = read_req(j, "at", p, read_duration);
+        read_opt(j, "from", p, x.from, read_u64);
+        read_opt(j, "to", p, x.to, read_u64);
+        read_opt(j, "two_way", p, x.two_way, read_bool);
+        read_optional_duration(j, "release_at", p, x.release_at);
+        return x;
+    });
+    plan.resets = read_list<link_reset>(doc, "resets", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "from", "to"});
+        link_reset x;
+        x.at = read_req(j, "at", p, read_duration);
+        read_opt(j, "from", p, x.from, read_u64);
+        read_opt(j, "to", p, x.to, read_u64);
+        return x;
+    });
+    plan.swizzles = read_list<swizzle>(doc, "swizzles", [](const json& j, const std::string& p) {
+        only_keys(j, p, {"at", "nodes", "interval"});
+        swizzle x;
+        x.at = read_req(j, "at", p, read_duration);
+        read_opt(j, "nodes", p, x.nodes, read_nodes);
+        read_opt(j, "interval", p, x.interval, read_duration);
+        return x;
+    });
+}
+
 fault_plan read_plan(const json& doc) {
     expect_object(doc, "");
     only_keys(doc, "", {"seed", "failures", "kills", "stops", "crashes", "clock_skews", "timer_delays",
-                        "buggify"});
+                        "buggify", "link_faults", "partitions", "heals", "clogs", "resets", "swizzles"});
     fault_plan plan;
     read_opt(doc, "seed", "", plan.seed, read_u64);
     plan.failures = read_list<invocation_failure>(doc, "failures", [](const json& j, const std::string& p) {
@@ -177,6 +257,7 @@ fault_plan read_plan(const json& doc) {
         read_opt(j, "activation", p, b.activation, read_double);
         return b;
     });
+    read_network(doc, plan);
     return plan;
 }
 
@@ -186,6 +267,37 @@ void write_target(json& j, const actor_target& t) {
     j["node"] = t.node;
     if (t.actor != 0) j["actor"] = t.actor;
     if (!t.name.empty()) j["name"] = t.name;
+}
+
+// The network's lists are written only when not empty, so plans without network faults read
+// as they did before the network existed.
+void write_network(json& doc, const fault_plan& plan) {
+    for (const auto& f : plan.link_faults) {
+        json j = {{"from", f.from}, {"to", f.to}, {"loss", f.loss}, {"duplicate", f.duplicate},
+                  {"delay", format_duration(f.delay)}, {"since", format_duration(f.since)}};
+        if (f.until) j["until"] = format_duration(*f.until);
+        doc["link_faults"].push_back(std::move(j));
+    }
+    for (const auto& x : plan.partitions) {
+        json j = {{"at", format_duration(x.at)}, {"from", x.from}, {"to", x.to}, {"two_way", x.two_way}};
+        if (x.heal_at) j["heal_at"] = format_duration(*x.heal_at);
+        doc["partitions"].push_back(std::move(j));
+    }
+    for (const auto& x : plan.heals) {
+        doc["heals"].push_back({{"at", format_duration(x.at)}, {"from", x.from}, {"to", x.to}});
+    }
+    for (const auto& x : plan.clogs) {
+        json j = {{"at", format_duration(x.at)}, {"from", x.from}, {"to", x.to}, {"two_way", x.two_way}};
+        if (x.release_at) j["release_at"] = format_duration(*x.release_at);
+        doc["clogs"].push_back(std::move(j));
+    }
+    for (const auto& x : plan.resets) {
+        doc["resets"].push_back({{"at", format_duration(x.at)}, {"from", x.from}, {"to", x.to}});
+    }
+    for (const auto& x : plan.swizzles) {
+        doc["swizzles"].push_back(
+            {{"at", format_duration(x.at)}, {"nodes", x.nodes}, {"interval", format_duration(x.interval)}});
+    }
 }
 
 json write_plan(const fault_plan& plan) {
@@ -237,6 +349,7 @@ json write_plan(const fault_plan& plan) {
     for (const auto& b : plan.buggify) {
         bugs.push_back({{"site", b.site}, {"probability", b.probability}, {"activation", b.activation}});
     }
+    write_network(doc, plan);
     return doc;
 }
 
@@ -257,6 +370,48 @@ void check_target(const actor_target& t, const std::string& path) {
     check_node(t.node, at(path, "node"));
     if ((t.actor == 0) == t.name.empty()) {
         throw fault_plan_error(path, "needs exactly one of \"actor\" (a local id) and \"name\"");
+    }
+}
+
+void check_until(duration at_time, const std::optional<duration>& until, const std::string& path,
+                 const char* key, const char* start) {
+    if (until && *until < at_time) {
+        throw fault_plan_error(at(path, key), std::string("must not be before \"") + start + "\"");
+    }
+}
+
+void validate_network(const fault_plan& plan) {
+    for (std::size_t i = 0; i < plan.link_faults.size(); ++i) {
+        const auto& f = plan.link_faults[i];
+        const std::string p = at("link_faults", i);
+        check_probability(f.loss, at(p, "loss"));
+        check_probability(f.duplicate, at(p, "duplicate"));
+        check_not_negative(f.delay, at(p, "delay"));
+        check_not_negative(f.since, at(p, "since"));
+        check_until(f.since, f.until, p, "until", "since");
+    }
+    for (std::size_t i = 0; i < plan.partitions.size(); ++i) {
+        const std::string p = at("partitions", i);
+        check_not_negative(plan.partitions[i].at, at(p, "at"));
+        check_until(plan.partitions[i].at, plan.partitions[i].heal_at, p, "heal_at", "at");
+    }
+    for (std::size_t i = 0; i < plan.heals.size(); ++i) {
+        check_not_negative(plan.heals[i].at, at(at("heals", i), "at"));
+    }
+    for (std::size_t i = 0; i < plan.clogs.size(); ++i) {
+        const std::string p = at("clogs", i);
+        check_not_negative(plan.clogs[i].at, at(p, "at"));
+        check_until(plan.clogs[i].at, plan.clogs[i].release_at, p, "release_at", "at");
+    }
+    for (std::size_t i = 0; i < plan.resets.size(); ++i) {
+        check_not_negative(plan.resets[i].at, at(at("resets", i), "at"));
+    }
+    for (std::size_t i = 0; i < plan.swizzles.size(); ++i) {
+        const auto& z = plan.swizzles[i];
+        const std::string p = at("swizzles", i);
+        check_not_negative(z.at, at(p, "at"));
+        if (z.interval <= duration::zero()) throw fault_plan_error(at(p, "interval"), "must be positive");
+        for (std::size_t k = 0; k < z.nodes.size(); ++k) check_node(z.nodes[k], at(at(p, "nodes"), k));
     }
 }
 
@@ -311,6 +466,7 @@ void validate(const fault_plan& plan) {
         check_probability(b.probability, at(p, "probability"));
         check_probability(b.activation, at(p, "activation"));
     }
+    validate_network(plan);
 }
 
 fault_plan parse_fault_plan(std::string_view text) {
@@ -382,8 +538,16 @@ fault_plan swarm_fault_plan(std::uint64_t seed, double rate) {
     fault_plan plan;
     plan.seed = seed;
     if (rate <= 0) return plan;
-    plan.failures.push_back({.probability = rate});
+    invocation_failure failure;
+    failure.probability = rate;
+    plan.failures.push_back(failure);
     plan.buggify.push_back({.site = "*", .probability = rate, .activation = 0.5});
+    // Each seed also draws whether its network loses frames, duplicates them, both or neither.
+    prng rng(seed, swarm_network_stream);
+    link_fault net;
+    net.loss = rng.below(2) == 0 ? rate : 0;
+    net.duplicate = rng.below(2) == 0 ? rate : 0;
+    if (net.loss > 0 || net.duplicate > 0) plan.link_faults.push_back(net);
     return plan;
 }
 

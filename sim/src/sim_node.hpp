@@ -13,6 +13,7 @@
 #include <ractor/prng.hpp>
 
 #include "sim_fault_injector.hpp"
+#include "sim_transport.hpp"
 
 namespace ractor::sim::internal {
 
@@ -79,18 +80,20 @@ private:
     std::uint64_t node_;
 };
 
-/// A node of the world: its name, its roles, the runtime view over them and, for a node
-/// added with a start-up function, the actor system the world runs on it.
+/// A node of the world: its name, its roles (the transport on the world's network), the
+/// runtime view over them and, for a node added with a start-up function, the actor system
+/// the world runs on it.
 struct sim_node {
-    sim_node(world_core& core, std::uint64_t seed, std::uint64_t id, std::string node_name,
-             std::size_t batch_budget)
+    sim_node(world_core& core, sim_network& net, std::uint64_t seed, std::uint64_t id,
+             std::string node_name, std::size_t batch_budget)
         : name(std::move(node_name)),
           executor(core, id),
           clock(core, id),
           entropy(seed, id),
           trace(core, id),
           faults(core, id),
-          view{executor, clock, entropy, &trace, id, batch_budget, &faults} {}
+          transport(net, id),
+          view{executor, clock, entropy, &trace, id, batch_budget, &faults, &transport} {}
 
     std::string name;
     sim_executor executor;
@@ -98,6 +101,7 @@ struct sim_node {
     sim_entropy entropy;
     sim_trace_sink trace;
     sim_fault_injector faults;
+    sim_transport transport;
     ractor::runtime view;
     /// Runs on every fresh actor system of the node; empty: the world owns no system here.
     std::function<void(ractor::actor_system&)> startup;

@@ -1,5 +1,6 @@
 #include <ractor/sim/world.hpp>
 
+#include <stdexcept>
 #include <utility>
 
 #include "world_core.hpp"
@@ -30,6 +31,34 @@ void world::restart_node(std::uint64_t id) { core_->restart_node(id); }
 
 void world::set_clock_skew(std::uint64_t id, ractor::duration offset) {
     core_->set_clock_skew(id, offset);
+}
+
+void world::partition(std::uint64_t from, std::uint64_t to, bool two_way) {
+    core_->network_control("world::partition", from, to).partition(from, to, two_way);
+}
+
+void world::heal(std::uint64_t from, std::uint64_t to) {
+    core_->network_control("world::heal", from, to).heal(from, to);
+}
+
+void world::clog(std::uint64_t from, std::uint64_t to, bool two_way) {
+    core_->network_control("world::clog", from, to).clog(from, to, two_way);
+}
+
+void world::release(std::uint64_t from, std::uint64_t to) {
+    core_->network_control("world::release", from, to).release(from, to);
+}
+
+void world::reset_connections(std::uint64_t from, std::uint64_t to) {
+    core_->network_control("world::reset_connections", from, to).reset(from, to);
+}
+
+void world::swizzle(std::vector<std::uint64_t> nodes, ractor::duration interval) {
+    if (interval <= ractor::duration::zero()) {
+        throw std::invalid_argument("ractor::sim: world::swizzle needs a positive interval");
+    }
+    for (const std::uint64_t n : nodes) core_->network_control("world::swizzle", n, 0);
+    core_->network_control("world::swizzle", 0, 0).swizzle(std::move(nodes), interval);
 }
 
 void world::apply(const fault_plan& plan) { core_->apply(plan); }

@@ -78,6 +78,7 @@ world_core::world_core(std::uint64_t seed, world_options opts)
       opts_(opts),
       thread_(std::this_thread::get_id()),
       strategy_(std::make_unique<random_strategy>(seed)),
+      net_(*this, seed, opts.network),
       stack_(opts.fiber_stack_size),
       hash_(hash_start) {
     if (opts_.batch_budget == 0) {
@@ -87,6 +88,10 @@ world_core::world_core(std::uint64_t seed, world_options opts)
         throw std::invalid_argument(
             "ractor::sim: world_options::fiber_stack_size must be at least " +
             std::to_string(min_stack_size) + " bytes");
+    }
+    if (opts_.network.base_latency < duration::zero() || opts_.network.jitter < duration::zero()) {
+        throw std::invalid_argument(
+            "ractor::sim: world_options::network latencies (base_latency, jitter) must not be negative");
     }
     main_waiter_.owner = this;
     sim_fiber_algorithm::install_on_this_thread();
@@ -101,7 +106,7 @@ sim_node& world_core::add_node(std::string name) {
     check_thread("world::add_node");
     const std::uint64_t id = nodes_.size() + 1;
     nodes_.push_back(
-        std::make_unique<sim_node>(*this, seed_, id, std::move(name), opts_.batch_budget));
+        std::make_unique<sim_node>(*this, net_, seed_, id, std::move(name), opts_.batch_budget));
     return *nodes_.back();
 }
 

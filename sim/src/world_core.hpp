@@ -24,6 +24,7 @@
 
 #include "sanitizer_fiber.hpp"
 #include "sim_fault_injector.hpp"
+#include "sim_network.hpp"
 #include "sim_node.hpp"
 
 namespace ractor::sim::internal {
@@ -82,6 +83,7 @@ public:
     sim_node& add_node(std::string name);
     sim_node& add_node(std::string name, std::function<void(actor_system&)> startup);
     sim_node& node(std::uint64_t id) const;
+    std::size_t node_count() const noexcept { return nodes_.size(); }
     bool step();
     void run();
     void run_for(duration d);
@@ -100,6 +102,10 @@ public:
     void set_clock_skew(std::uint64_t id, duration offset);
     void apply(const fault_plan& plan);
     fault_rules& rules() noexcept { return rules_; }
+    sim_network& network() noexcept { return net_; }
+    /// The network, for a world control naming nodes `from` and `to` (0: any); checks the
+    /// thread and the node ids.
+    sim_network& network_control(const char* what, std::uint64_t from, std::uint64_t to);
 
     // --- executor role
     void schedule(std::uint64_t node, runnable& r);
@@ -141,6 +147,7 @@ private:
     void check_thread(const char* what) const;
     timer_id add_timer(std::uint64_t node, time_point at, timer_callback fn, bool deadline);
     void check_plan(const fault_plan& plan) const;
+    void apply_network(const fault_plan& plan);
     void signal_actor(const actor_target& target, bool kill, const std::string& reason);
     std::size_t drop_node_timers(std::uint64_t node);
     void collect_crashed();
@@ -168,6 +175,7 @@ private:
     const world_options opts_;
     const std::thread::id thread_;
     std::unique_ptr<scheduling_strategy> strategy_;
+    sim_network net_;
     std::vector<std::unique_ptr<sim_node>> nodes_;
 
     time_point now_{};

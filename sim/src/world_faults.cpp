@@ -74,6 +74,7 @@ void world_core::crash_node(std::uint64_t id) {
                                "crash node " + n.name + ": dropped " + std::to_string(dropped) + " timers"});
     }
     crashed_.push_back(std::move(dead));
+    net_.node_crashed(id, n.name);
 }
 
 void world_core::restart_node(std::uint64_t id) {
@@ -107,6 +108,17 @@ void world_core::set_clock_skew(std::uint64_t id, duration offset) {
     n.clock.set_skew(offset);
     record(id, trace_event{trace_kind::fault, 0, 0, static_cast<std::uint64_t>(offset.count()),
                            "clock skew " + format_duration(offset)});
+}
+
+sim_network& world_core::network_control(const char* what, std::uint64_t from, std::uint64_t to) {
+    check_thread(what);
+    for (const std::uint64_t id : {from, to}) {
+        if (id > nodes_.size()) {
+            throw std::out_of_range(std::string("ractor::sim: ") + what + ": no node " + std::to_string(id) +
+                                    " in this world");
+        }
+    }
+    return net_;
 }
 
 std::size_t world_core::drop_node_timers(std::uint64_t node) {
@@ -209,6 +221,33 @@ void world_core::check_plan(const fault_plan& plan) const {
     for (std::size_t i = 0; i < plan.timer_delays.size(); ++i) {
         check_node(plan.timer_delays[i].node, field("timer_delays", i, "node"), false);
     }
+    const auto check_link = [&](const char* list, std::size_t i, std::uint64_t from, std::uint64_t to) {
+        check_node(from, field(list, i, "from"), false);
+        check_node(to, field(list, i, "to"), false);
+    };
+    for (std::size_t i = 0; i < plan.link_faults.size(); ++i) {
+        check_link("link_faults", i, plan.link_faults[i].from, plan.link_faults[i].to);
+    }
+    for (std::size_t i = 0; i < plan.partitions.size(); ++i) {
+        check_link("partitions", i, plan.partitions[i].from, plan.partitions[i].to);
+        check_time(plan.partitions[i].at, field("partitions", i, "at"));
+    }
+    for (std::size_t i = 0; i < plan.heals.size(); ++i) {
+        check_link("heals", i, plan.heals[i].from, plan.heals[i].to);
+        check_time(plan.heals[i].at, field("heals", i, "at"));
+    }
+    for (std::size_t i = 0; i < plan.clogs.size(); ++i) {
+        check_link("clogs", i, plan.clogs[i].from, plan.clogs[i].to);
+        check_time(plan.clogs[i].at, field("clogs", i, "at"));
+    }
+    for (std::size_t i = 0; i < plan.resets.size(); ++i) {
+        check_link("resets", i, plan.resets[i].from, plan.resets[i].to);
+        check_time(plan.resets[i].at, field("resets", i, "at"));
+    }
+    for (std::size_t i = 0; i < plan.swizzles.size(); ++i) {
+        for (const std::uint64_t n : plan.swizzles[i].nodes) check_node(n, field("swizzles", i, "nodes"), false);
+        check_time(plan.swizzles[i].at, field("swizzles", i, "at"));
+    }
 }
 
 void world_core::signal_actor(const actor_target& target, bool kill, const std::string& reason) {
@@ -263,6 +302,30 @@ void world_core::apply(const fault_plan& plan) {
         if (c.restart_at) {
             start_timer(0, time_point(*c.restart_at), [this, id = c.node] { restart_node(id); });
         }
+    }
+    apply_network(plan);
+}
+
+// The network's faults follow the others at one instant, in this order: partitions (each
+// followed by its heal), heals, clogs (each followed by its release), resets, swizzles.
+void world_core::apply_network(const fault_plan& plan) {
+    net_.set_rules(plan.link_faults, rules_.key);
+    for (const link_partition& p : plan.partitions) {
+        start_timer(0, time_point(p.at), [this, p] { net_.partition(p.from, p.to, p.two_way); });
+        if (p.heal_at) start_timer(0, time_point(*p.heal_at), [this, p] { net_.heal(p.from, p.to); });
+    }
+    for (const link_heal& h : plan.heals) {
+        start_timer(0, time_point(h.at), [this, h] { net_.heal(h.from, h.to); });
+    }
+    for (const link_clog& c : plan.clogs) {
+        start_timer(0, time_point(c.at), [this, c] { net_.clog(c.from, c.to, c.two_way); });
+        if (c.release_at) start_timer(0, time_point(*c.release_at), [this, c] { net_.release(c.from, c.to); });
+    }
+    for (const link_reset& r : plan.resets) {
+        start_timer(0, time_point(r.at), [this, r] { net_.reset(r.from, r.to); });
+    }
+    for (const swizzle& z : plan.swizzles) {
+        start_timer(0, time_point(z.at), [this, z] { net_.swizzle(z.nodes, z.interval); });
     }
 }
 

@@ -99,11 +99,81 @@ struct buggify_rule {
     friend bool operator==(const buggify_rule&, const buggify_rule&) = default;
 };
 
+/// Frames on the links from `from` to `to` are lost, duplicated or delayed while virtual
+/// time is in [`since`, `until`). Loss and duplication apply to data frames only (not to
+/// connect, accept, refuse or close notices) and break the stream's ordering/reliability
+/// guarantee on purpose: the session layer above must cope.
+struct link_fault {
+    std::uint64_t from = 0;  ///< sending node; 0: any node
+    std::uint64_t to = 0;    ///< receiving node; 0: any node
+    double loss = 0;         ///< probability that a frame is dropped
+    double duplicate = 0;    ///< probability that a frame is delivered twice
+    duration delay{0};       ///< extra latency of every packet
+    duration since{0};
+    std::optional<duration> until{};  ///< none: for ever
+
+    friend bool operator==(const link_fault&, const link_fault&) = default;
+};
+
+/// At `at`, packets from `from` to `to` (and back, if `two_way`) are dropped and connects
+/// get no answer, until `heal_at` (if set) or a heal.
+struct link_partition {
+    duration at{0};
+    std::uint64_t from = 0;  ///< node; 0: every node
+    std::uint64_t to = 0;    ///< node; 0: every node
+    bool two_way = true;
+    std::optional<duration> heal_at{};
+
+    friend bool operator==(const link_partition&, const link_partition&) = default;
+};
+
+/// At `at`, removes the partitions between `from` and `to` in both directions (0: any).
+struct link_heal {
+    duration at{0};
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+
+    friend bool operator==(const link_heal&, const link_heal&) = default;
+};
+
+/// At `at`, packets from `from` to `to` (and back, if `two_way`) are held, not dropped,
+/// until `release_at` (if set), when they are delivered in the order they were sent.
+struct link_clog {
+    duration at{0};
+    std::uint64_t from = 0;  ///< node; 0: every node
+    std::uint64_t to = 0;    ///< node; 0: every node
+    bool two_way = true;
+    std::optional<duration> release_at{};
+
+    friend bool operator==(const link_clog&, const link_clog&) = default;
+};
+
+/// At `at`, resets every connection between `from` and `to` (0: any node): both ends see
+/// `closed` at once.
+struct link_reset {
+    duration at{0};
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+
+    friend bool operator==(const link_reset&, const link_reset&) = default;
+};
+
+/// From `at` on, clogs `nodes` (empty: every node) one by one, one every `interval`, then
+/// releases them one every `interval` in a seeded random order.
+struct swizzle {
+    duration at{0};
+    std::vector<std::uint64_t> nodes{};
+    duration interval{100'000'000};
+
+    friend bool operator==(const swizzle&, const swizzle&) = default;
+};
+
 /// Every fault a run injects. Times are virtual times since the world's start.
 ///
 /// Apply it with `world::apply`. The random draws of a plan (probabilistic failures, random
-/// timer delays, buggify) come from streams derived from the world seed and `seed`, so the
-/// same world seed, plan and program give the same faults and the same trace.
+/// timer delays, buggify, frame loss and duplication, swizzle orders) come from streams
+/// derived from the world seed and `seed`, so the same world seed, plan and program give the
+/// same faults and the same trace.
 struct fault_plan {
     std::uint64_t seed = 0;
     std::vector<invocation_failure> failures;
@@ -113,13 +183,21 @@ struct fault_plan {
     std::vector<clock_skew> clock_skews;
     std::vector<timer_delay> timer_delays;
     std::vector<buggify_rule> buggify;
+    std::vector<link_fault> link_faults;
+    std::vector<link_partition> partitions;
+    std::vector<link_heal> heals;
+    std::vector<link_clog> clogs;
+    std::vector<link_reset> resets;
+    std::vector<swizzle> swizzles;
 
     friend bool operator==(const fault_plan&, const fault_plan&) = default;
 };
 
 /// The plan a swarm run draws for fault intensity `rate` in [0, 1]: every handler invocation
-/// fails with probability `rate`, and each buggify site is active in half the runs and then
-/// fires with probability `rate`. Its random draws derive from `seed`.
+/// fails with probability `rate`, each buggify site is active in half the runs and then
+/// fires with probability `rate`, and the network loses data frames with probability `rate`
+/// in half the seeds and duplicates them with probability `rate` in half the seeds (drawn
+/// independently). Its random draws derive from `seed`.
 fault_plan swarm_fault_plan(std::uint64_t seed, double rate);
 
 /// Thrown for a malformed fault plan; `what()` starts with the offending field's path, for

@@ -12,6 +12,7 @@
 
 #include <ractor/runtime/runtime.hpp>
 #include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/network_options.hpp>
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
 #include <ractor/sim/step_budget_exceeded.hpp>
@@ -38,6 +39,8 @@ struct world_options {
     std::size_t max_steps = 0;
     /// Stack size of each worker fiber, in bytes (a guard page below it catches overflow).
     std::size_t fiber_stack_size = 256 * 1024;
+    /// Latencies, frame size limit and connect time-out of the simulated network.
+    network_options network{};
 };
 
 /// A deterministic simulation of any number of nodes, run on the thread that created it.
@@ -57,6 +60,11 @@ struct world_options {
 /// of worker fibers `park` (peer: worker fiber id; value: deadline in ns, 0 if none) and
 /// `wake` (peer: worker fiber id; value: the `wake_reason`), and `fault` for every fault it
 /// injects (text: which; timed faults of a plan fire from world timers of node 0).
+///
+/// Every node's `runtime::net` is its transport on the world's simulated network (see
+/// docs/simulator.md, "Simulated network"): addresses are any unique strings, every packet
+/// takes a seeded latency (`world_options::network`) and arrives as a world timer, and the
+/// network's faults are world calls (`partition`, `clog`, ...) or parts of a fault plan.
 ///
 /// Every node's `runtime::faults` is the world's fault injector for it: with no plan applied
 /// it injects nothing and `buggify` is false. `apply` installs a fault plan (see
@@ -113,11 +121,36 @@ public:
     /// own instant `at` fires at virtual time `at - offset`, so delays keep their length.
     void set_clock_skew(std::uint64_t id, ractor::duration offset);
 
-    /// Applies a fault plan: its failure, timer-delay and buggify rules replace the previous
-    /// plan's (and restart their random streams from the world seed and the plan's seed),
-    /// its timed faults (kills, stops, crashes, restarts, later skews) are added as world
-    /// timers. Throws `fault_plan_error` if the plan is invalid for this world (unknown node,
-    /// a kill or crash on a node without start-up function, a time already past).
+    /// From now on packets from node `from` to node `to` (and back, if `two_way`) are
+    /// dropped, and connects along them get no answer, until a heal. 0 stands for every node.
+    void partition(std::uint64_t from, std::uint64_t to, bool two_way = true);
+
+    /// Removes the partitions between `from` and `to`, both directions (0: any node); new
+    /// packets pass again, dropped ones stay lost.
+    void heal(std::uint64_t from = 0, std::uint64_t to = 0);
+
+    /// From now on packets from `from` to `to` (and back, if `two_way`) are held, not
+    /// dropped, until a release. 0 stands for every node.
+    void clog(std::uint64_t from, std::uint64_t to, bool two_way = true);
+
+    /// Releases the clogs between `from` and `to`, both directions (0: any node; both 0 also
+    /// ends a swizzle's node clogs): the held packets leave in the order they were sent.
+    void release(std::uint64_t from = 0, std::uint64_t to = 0);
+
+    /// Resets every connection between `from` and `to` (0: any node): both ends see
+    /// `closed` at once.
+    void reset_connections(std::uint64_t from, std::uint64_t to = 0);
+
+    /// Clogs `nodes` (empty: every node) one by one, one every `interval` starting now, then
+    /// releases them one every `interval` in a seeded random order.
+    void swizzle(std::vector<std::uint64_t> nodes, ractor::duration interval);
+
+    /// Applies a fault plan: its failure, timer-delay, buggify and link rules replace the
+    /// previous plan's (and restart their random streams from the world seed and the plan's
+    /// seed), its timed faults (kills, stops, crashes, restarts, later skews, partitions,
+    /// heals, clogs, resets, swizzles) are added as world timers. Throws `fault_plan_error`
+    /// if the plan is invalid for this world (unknown node, a kill or crash on a node without
+    /// start-up function, a time already past).
     void apply(const fault_plan& plan);
 
     /// The runtime of node `id`; throws std::out_of_range for an unknown id.

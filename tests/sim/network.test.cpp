@@ -1,0 +1,511 @@
+// The simulated network: listen, connect, send, receive, close and accept between the nodes
+// of one world, in virtual time, deterministic for a seed.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <ractor/ractor.hpp>
+#include <ractor/sim/world.hpp>
+
+using namespace std::chrono_literals;
+using ractor::actor_ref;
+using ractor::actor_system;
+using ractor::frame_bytes;
+using ractor::received_frame;
+using ractor::sim::world;
+using ractor::sim::world_options;
+
+namespace {
+
+using log_ptr = std::shared_ptr<std::vector<std::string>>;
+
+log_ptr make_log() { return std::make_shared<std::vector<std::string>>(); }
+
+frame_bytes bytes_of(const std::string& s) { return frame_bytes(s.begin(), s.end()); }
+
+std::string text_of(const frame_bytes& b) { return std::string(b.begin(), b.end()); }
+
+std::int64_t ms_of(ractor::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+/// A world whose every packet takes exactly `latency`.
+world_options fixed_latency(ractor::duration latency) {
+    world_options o;
+    o.network.base_latency = latency;
+    o.network.jitter = ractor::duration::zero();
+    return o;
+}
+
+struct echo_args {
+    std::shared_ptr<ractor::listener> listener;
+    log_ptr log;
+};
+
+/// On any message, accepts one connection and echoes its frames until it closes.
+struct echo_server : ractor::actor<int, echo_args, echo_args> {
+    echo_args pre_start(actor_ref<int>, echo_args a) { return a; }
+    void handle(actor_ref<int>, int, echo_args& s) {
+        const std::unique_ptr<ractor::connection> conn = s.listener->accept();
+        if (!conn) {
+            s.log->push_back("no connection");
+            return;
+        }
+        for (;;) {
+            received_frame r = conn->receive(std::nullopt);
+            if (r.what != received_frame::kind::frame) {
+                s.log->push_back("server closed: " + r.reason);
+                return;
+            }
+            conn->send(std::move(r.bytes));
+        }
+    }
+};
+
+struct client_args {
+    ractor::transport* net = nullptr;
+    ractor::clock* clock = nullptr;
+    std::string address;
+    std::vector<std::string> frames;
+    log_ptr log;
+};
+
+/// On any message, connects, sends its frames one at a time and logs each echo with the
+/// virtual time (ms) it arrived at, then closes.
+struct echo_client : ractor::actor<int, client_args, client_args> {
+    client_args pre_start(actor_ref<int>, client_args a) { return a; }
+    void handle(actor_ref<int>, int, client_args& s) {
+        ractor::connect_result c = s.net->connect(s.address, std::nullopt);
+        if (!c.connection) {
+            s.log->push_back("connect failed at " + std::to_string(ms_of(s.clock->now())) + ": " + c.error);
+            return;
+        }
+        s.log->push_back("connected at " + std::to_string(ms_of(s.clock->now())));
+        for (const std::string& f : s.frames) {
+            if (!c.connection->send(bytes_of(f))) s.log->push_back("send refused");
+            const received_frame r = c.connection->receive(std::nullopt);
+            s.log->push_back(r.what == received_frame::kind::frame
+                                 ? "echo " + text_of(r.bytes) + " at " + std::to_string(ms_of(s.clock->now()))
+                                 : "client closed: " + r.reason);
+        }
+        c.connection->close();
+    }
+};
+
+/// On any message, accepts one connection and checks that `count` numbered frames arrive in
+/// order, then logs how many did.
+struct counting_sink : ractor::actor<int, echo_args, echo_args> {
+    static constexpr std::uint32_t count = 10'000;
+    echo_args pre_start(actor_ref<int>, echo_args a) { return a; }
+    void handle(actor_ref<int>, int, echo_args& s) {
+        const std::unique_ptr<ractor::connection> conn = s.listener->accept();
+        std::uint32_t expected = 0;
+        for (;;) {
+            const received_frame r = conn->receive(std::nullopt);
+            if (r.what != received_frame::kind::frame) break;
+            std::uint32_t seq = 0;
+            for (int i = 0; i < 4; ++i) seq |= static_cast<std::uint32_t>(r.bytes.at(i)) << (8 * i);
+            if (seq != expected) {
+                s.log->push_back("out of order: got " + std::to_string(seq) + " expected " + std::to_string(expected));
+                return;
+            }
+            ++expected;
+        }
+        s.log->push_back("received " + std::to_string(expected));
+    }
+};
+
+/// On any message, waits for one frame on `conn` and logs what it got.
+struct blocked_receiver : ractor::actor<int> {
+    std::shared_ptr<ractor::connection> conn;
+    log_ptr log;
+    void handle(actor_ref<int>, int, std::monostate&) {
+        const received_frame r = conn->receive(std::nullopt);
+        log->push_back(r.what == received_frame::kind::closed ? "closed: " + r.reason : "other");
+    }
+};
+
+frame_bytes numbered(std::uint32_t seq) {
+    frame_bytes b(16, 0xab);
+    for (int i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(seq >> (8 * i));
+    return b;
+}
+
+bool has(const log_ptr& l, const std::string& line) {
+    return std::find(l->begin(), l->end(), line) != l->end();
+}
+
+}  // namespace
+
+TEST_CASE("network: every node's runtime has a transport", "[sim][network]") {
+    world w(1);
+    auto& a = w.add_node("n1");
+    auto& b = w.add_node("n2");
+    REQUIRE(a.net != nullptr);
+    REQUIRE(b.net != nullptr);
+    CHECK(a.net != b.net);
+    world_options bad;
+    bad.network.jitter = -1ms;
+    CHECK_THROWS_AS(world(1, bad), std::invalid_argument);
+}
+
+TEST_CASE("network: echo between actors on two nodes, in virtual time", "[sim][network]") {
+    world w(2, fixed_latency(1ms));
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto log = make_log();
+    {
+        actor_system s1(rt1);
+        actor_system s2(rt2);
+        ractor::listen_result l = rt2.net->listen("n2");
+        REQUIRE(l.listener);
+        CHECK(l.error.empty());
+        CHECK(l.listener->address() == "n2");
+        auto server = s2.spawn(echo_server{}, {std::shared_ptr<ractor::listener>(std::move(l.listener)), log});
+        auto client = s1.spawn(echo_client{}, {rt1.net, &rt1.clock, "n2", {"one", "two", "three"}, log});
+        server.cast(0);
+        client.cast(0);
+        w.run();
+    }
+    // A connect is one round trip (2 ms); each echo another round trip.
+    const std::vector<std::string> expected{"connected at 2", "echo one at 4", "echo two at 6", "echo three at 8",
+                                            "server closed: closed by peer"};
+    CHECK(*log == expected);
+    // Only virtual time passed: the world is at the instant the last close arrived.
+    CHECK(ms_of(w.now()) == 9);
+}
+
+TEST_CASE("network: 10,000 frames arrive in the order sent despite random latencies", "[sim][network]") {
+    world w(3);
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto log = make_log();
+    {
+        actor_system s2(rt2);
+        ractor::listen_result l = rt2.net->listen("sink");
+        REQUIRE(l.listener);
+        auto sink = s2.spawn(counting_sink{}, {std::shared_ptr<ractor::listener>(std::move(l.listener)), log});
+        sink.cast(0);
+        // The sending side runs outside actors: connect parks the caller and drives the world.
+        ractor::connect_result c = rt1.net->connect("sink", std::nullopt);
+        REQUIRE(c.connection);
+        for (std::uint32_t i = 0; i < counting_sink::count; ++i) {
+            REQUIRE(c.connection->send(numbered(i)));
+            // Interleave sending with the world, so that frames leave at many instants.
+            if (i % 100 == 0) w.run_for(37us);
+        }
+        c.connection->close();
+        w.run();
+    }
+    REQUIRE(log->size() == 1);
+    CHECK(log->front() == "received 10000");
+    std::size_t delivered = 0;
+    for (const auto& e : w.events()) {
+        if (e.kind == ractor::trace_kind::user && e.text.starts_with("net deliver c1 ")) ++delivered;
+    }
+    CHECK(delivered == counting_sink::count);
+}
+
+TEST_CASE("network: a connect to an address nobody listens on is refused after a round trip",
+          "[sim][network]") {
+    world w(4, fixed_latency(3ms));
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    // Never bound at all.
+    ractor::connect_result c = rt1.net->connect("nobody", std::nullopt);
+    CHECK_FALSE(c.connection);
+    CHECK(c.error == "cannot connect to nobody: connection refused");
+    CHECK(ms_of(w.now()) == 6);
+    // Bound once, then closed: the connect reaches the node and is refused there.
+    auto l = rt2.net->listen("n2");
+    REQUIRE(l.listener);
+    l.listener->close();
+    l.listener->close();  // idempotent
+    c = rt1.net->connect("n2", std::nullopt);
+    CHECK_FALSE(c.connection);
+    CHECK(c.error.find("connection refused") != std::string::npos);
+    CHECK(ms_of(w.now()) == 12);
+    CHECK(l.listener->accept() == nullptr);
+}
+
+TEST_CASE("network: listen errors and listener close", "[sim][network]") {
+    world w(5);
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto a = rt1.net->listen("svc");
+    REQUIRE(a.listener);
+    auto b = rt2.net->listen("svc");
+    CHECK_FALSE(b.listener);
+    CHECK(b.error == "cannot listen on svc: address already in use");
+    CHECK(rt1.net->listen("").error == "cannot listen: the address is empty");
+    a.listener.reset();  // destroying the handle unbinds
+    CHECK(rt2.net->listen("svc").listener);
+}
+
+TEST_CASE("network: a frame above the maximum size is refused by send", "[sim][network]") {
+    world_options o;
+    o.network.max_frame_size = 16;
+    world w(6, o);
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto l = rt2.net->listen("n2");
+    auto c = rt1.net->connect("n2", std::nullopt);
+    REQUIRE(c.connection);
+    auto server = l.listener->accept();
+    REQUIRE(server);
+    CHECK(c.connection->send(frame_bytes(16, 1)));
+    CHECK_FALSE(c.connection->send(frame_bytes(17, 1)));
+    const received_frame r = server->receive(std::nullopt);
+    REQUIRE(r.what == received_frame::kind::frame);
+    CHECK(r.bytes.size() == 16);
+    // Nothing else was sent, and the connection is still open.
+    CHECK(server->receive(w.node(2).clock.now() + 10ms).what == received_frame::kind::timed_out);
+    CHECK(c.connection->send(frame_bytes(3, 1)));
+}
+
+TEST_CASE("network: receive times out in virtual time, and close wakes a blocked receive",
+          "[sim][network]") {
+    world w(7, fixed_latency(1ms));
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto l = rt2.net->listen("n2");
+    auto c = rt1.net->connect("n2", std::nullopt);
+    REQUIRE(c.connection);
+    std::shared_ptr<ractor::connection> server = l.listener->accept();
+    REQUIRE(server);
+    const auto before = w.now();
+    CHECK(server->receive(rt2.clock.now() + 250ms).what == received_frame::kind::timed_out);
+    CHECK(w.now() - before == 250ms);
+
+    // An actor blocked in receive wakes when its own connection is closed under it.
+    auto log = make_log();
+    {
+        actor_system s2(rt2);
+        blocked_receiver b;
+        b.conn = server;
+        b.log = log;
+        auto receiver = s2.spawn(std::move(b));
+        receiver.cast(0);
+        w.run_for(5ms);
+        CHECK(log->empty());
+        server->close();
+        w.run_for(1ms);
+        CHECK(*log == std::vector<std::string>{"closed: closed"});
+    }
+    // The other end learns it one latency later; its sends are refused from then on.
+    const auto t = w.now();
+    const received_frame r = c.connection->receive(std::nullopt);
+    CHECK(r.what == received_frame::kind::closed);
+    CHECK(r.reason == "closed by peer");
+    CHECK(w.now() - t <= 1ms);
+    CHECK_FALSE(c.connection->send(bytes_of("late")));
+    CHECK_FALSE(server->send(bytes_of("late")));
+}
+
+TEST_CASE("network: frames sent before a close are still received", "[sim][network]") {
+    world w(8);
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto l = rt2.net->listen("n2");
+    auto c = rt1.net->connect("n2", std::nullopt);
+    REQUIRE(c.connection);
+    auto server = l.listener->accept();
+    REQUIRE(server);
+    CHECK(c.connection->send(bytes_of("a")));
+    CHECK(c.connection->send(bytes_of("b")));
+    c.connection->close();
+    CHECK_FALSE(c.connection->send(bytes_of("c")));
+    CHECK(text_of(server->receive(std::nullopt).bytes) == "a");
+    CHECK(text_of(server->receive(std::nullopt).bytes) == "b");
+    CHECK(server->receive(std::nullopt).what == received_frame::kind::closed);
+}
+
+TEST_CASE("network: a node crash resets its connections and a restarted node listens again",
+          "[sim][network]") {
+    world w(9, fixed_latency(1ms));
+    auto log = make_log();
+    auto& rt1 = w.add_node("n1");
+    w.add_node("n2", [log](actor_system& sys) {
+        ractor::listen_result l = sys.runtime().net->listen("n2");
+        if (!l.listener) throw std::runtime_error(l.error);
+        auto server = sys.spawn(echo_server{}, {std::shared_ptr<ractor::listener>(std::move(l.listener)), log});
+        server.cast(0);
+    });
+    auto c = rt1.net->connect("n2", std::nullopt);
+    REQUIRE(c.connection);
+    REQUIRE(c.connection->send(bytes_of("ping")));
+    CHECK(text_of(c.connection->receive(std::nullopt).bytes) == "ping");
+
+    w.crash_node(2);
+    const auto crashed_at = w.now();
+    const received_frame r = c.connection->receive(std::nullopt);
+    CHECK(r.what == received_frame::kind::closed);
+    CHECK(r.reason == "connection reset: node n2 crashed");
+    CHECK(w.now() - crashed_at == 1ms);
+    CHECK_FALSE(c.connection->send(bytes_of("ping")));
+    // Down: nobody listens on n2 any more.
+    auto refused = rt1.net->connect("n2", std::nullopt);
+    CHECK(refused.error == "cannot connect to n2: connection refused");
+
+    w.restart_node(2);
+    auto again = rt1.net->connect("n2", std::nullopt);
+    REQUIRE(again.connection);
+    REQUIRE(again.connection->send(bytes_of("pong")));
+    CHECK(text_of(again.connection->receive(std::nullopt).bytes) == "pong");
+    again.connection->close();
+    w.run();
+    CHECK(has(log, "server closed: closed by peer"));
+}
+
+TEST_CASE("network: connect to a node across a partition times out at the deadline", "[sim][network]") {
+    world w(10, fixed_latency(1ms));
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto l = rt2.net->listen("n2");
+    w.partition(1, 2);
+    auto c = rt1.net->connect("n2", rt1.clock.now() + 300ms);
+    CHECK_FALSE(c.connection);
+    CHECK(c.error == "cannot connect to n2: connection timed out");
+    CHECK(ms_of(w.now()) == 300);
+    // Without a deadline the default connect time-out applies (5 s of virtual time).
+    const auto t = w.now();
+    c = rt1.net->connect("n2", std::nullopt);
+    CHECK(c.error == "cannot connect to n2: connection timed out");
+    CHECK(w.now() - t == 5s);
+    w.heal();
+    c = rt1.net->connect("n2", std::nullopt);
+    CHECK(c.connection);
+}
+
+namespace {
+
+/// Runs an echo exchange on a fresh world of `seed` and returns the trace hash and the
+/// arrival times of the echoes.
+std::pair<std::uint64_t, std::vector<std::string>> echo_run(std::uint64_t seed) {
+    world w(seed);
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto log = make_log();
+    {
+        actor_system s1(rt1);
+        actor_system s2(rt2);
+        auto l = rt2.net->listen("n2");
+        auto server = s2.spawn(echo_server{}, {std::shared_ptr<ractor::listener>(std::move(l.listener)), log});
+        std::vector<std::string> frames;
+        for (int i = 0; i < 20; ++i) frames.push_back(std::to_string(i));
+        auto client = s1.spawn(echo_client{}, {rt1.net, &rt1.clock, "n2", frames, log});
+        server.cast(0);
+        client.cast(0);
+        w.run();
+    }
+    std::vector<std::string> times;
+    for (const auto& e : w.events()) {
+        if (e.kind == ractor::trace_kind::user && e.text.starts_with("net deliver")) {
+            times.push_back(std::to_string(e.time_ns));
+        }
+    }
+    return {w.trace_hash(), times};
+}
+
+}  // namespace
+
+TEST_CASE("network: same seed same trace, another seed other latencies", "[sim][network]") {
+    const auto a = echo_run(42);
+    const auto b = echo_run(42);
+    const auto c = echo_run(43);
+    CHECK(a.first == b.first);
+    CHECK(a.second == b.second);
+    CHECK(a.second.size() == 40);
+    CHECK(a.first != c.first);
+    CHECK(a.second != c.second);
+}
+
+TEST_CASE("network: uniform and exponential latencies stay within their distributions", "[sim][network]") {
+    for (const auto dist : {ractor::sim::latency_jitter::uniform, ractor::sim::latency_jitter::exponential}) {
+        world_options o;
+        o.network.base_latency = 20us;
+        o.network.jitter = 100us;
+        o.network.distribution = dist;
+        world w(11, o);
+        auto& rt1 = w.add_node("n1");
+        auto& rt2 = w.add_node("n2");
+        auto l = rt2.net->listen("n2");
+        auto c = rt1.net->connect("n2", std::nullopt);
+        REQUIRE(c.connection);
+        auto server = l.listener->accept();
+        ractor::duration total{0};
+        ractor::duration shortest = 1h;
+        ractor::duration longest{0};
+        constexpr int frames = 1000;
+        for (int i = 0; i < frames; ++i) {
+            const auto sent = w.now();
+            c.connection->send(bytes_of("x"));
+            REQUIRE(server->receive(std::nullopt).what == received_frame::kind::frame);
+            const auto took = w.now() - sent;
+            total += took;
+            shortest = std::min(shortest, took);
+            longest = std::max(longest, took);
+        }
+        const auto mean = total / frames;
+        CHECK(shortest >= 20us);
+        CHECK(mean > 60us);   // 20 + 50 (uniform) or 20 + 100 (exponential)
+        CHECK(mean < 140us);
+        if (dist == ractor::sim::latency_jitter::uniform) {
+            CHECK(longest <= 120us);
+        } else {
+            CHECK(longest > 120us);  // an exponential tail goes past the uniform bound
+            CHECK(longest <= 20us + 20 * 100us);
+        }
+    }
+}
+
+namespace {
+
+/// On any message, connects to `address` and logs how that ended.
+struct connecting_actor : ractor::actor<int> {
+    ractor::transport* net = nullptr;
+    std::string address;
+    log_ptr log;
+    void handle(actor_ref<int>, int, std::monostate&) {
+        const ractor::connect_result r = net->connect(address, std::nullopt);
+        log->push_back(r.connection ? "connected" : r.error);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("network: killing an actor inside connect gives the attempt up", "[sim][network]") {
+    world w(12, fixed_latency(1ms));
+    auto& rt1 = w.add_node("n1");
+    auto& rt2 = w.add_node("n2");
+    auto l = rt2.net->listen("n2");
+    auto log = make_log();
+    {
+        actor_system s1(rt1);
+        connecting_actor a;
+        a.net = rt1.net;
+        a.address = "n2";
+        a.log = log;
+        auto ref = s1.spawn(std::move(a));
+        ref.cast(0);
+        w.run_for(1500us);  // the connect arrived, its answer is on the way back
+        ref.kill();
+        w.run_for(10ms);
+        CHECK(log->empty());  // the handler never returned
+        CHECK_FALSE(ref.is_alive());
+    }
+    // The accepting side got the connection, and then its reset.
+    auto server = l.listener->accept();
+    REQUIRE(server);
+    const received_frame r = server->receive(std::nullopt);
+    CHECK(r.what == received_frame::kind::closed);
+    CHECK(r.reason == "connection reset by peer");
+}
