@@ -21,6 +21,15 @@ public:
                " (replay: RACTOR_SEED=" + std::to_string(seed_) + " ractor_tests \"<test name>\")";
     }
     std::uint64_t trace_hash() const override { return world_.trace_hash(); }
+    std::string listen_address(const std::string& node_name) const override { return node_name; }
+    bool partition(std::uint64_t a, std::uint64_t b) override {
+        world_.partition(a, b);
+        return true;
+    }
+    bool heal(std::uint64_t a, std::uint64_t b) override {
+        world_.heal(a, b);
+        return true;
+    }
 
 private:
     std::uint64_t seed_;
@@ -33,6 +42,7 @@ public:
     std::string describe() const override {
         return "backend asio, " + std::to_string(host_.threads()) + " worker threads";
     }
+    std::string listen_address(const std::string&) const override { return "127.0.0.1:0"; }
 
 private:
     asio_backend::runtime_host host_{asio_backend::host_options{.threads = 2}};

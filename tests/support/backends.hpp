@@ -22,6 +22,13 @@ public:
     virtual std::string describe() const = 0;
     /// The trace hash so far (simulator only; 0 elsewhere).
     virtual std::uint64_t trace_hash() const { return 0; }
+    /// Where a node named `node_name` listens: its name on the simulated network, a free
+    /// loopback port on TCP.
+    virtual std::string listen_address(const std::string& node_name) const = 0;
+    /// Cuts the network between nodes `a` and `b` both ways; false if the backend cannot.
+    virtual bool partition(std::uint64_t /*a*/, std::uint64_t /*b*/) { return false; }
+    /// Heals a partition made by `partition`; false if the backend cannot.
+    virtual bool heal(std::uint64_t /*a*/, std::uint64_t /*b*/) { return false; }
 };
 
 /// A backend entry: its name (the ctest suffix) and how to make one.

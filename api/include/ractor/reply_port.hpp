@@ -3,6 +3,7 @@
 /// The one-shot reply channel carried by an rpc request.
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include <ractor/detail/reply_slot.hpp>
@@ -35,6 +36,13 @@ public:
         bool delivered = slot_->fulfil(std::move(value));
         slot_.reset();
         return delivered;
+    }
+
+    /// Gives up without a reply: the caller gets a sender error saying `reason` (for a
+    /// request that can no longer be answered, e.g. because its node went down).
+    void fail(std::string reason) noexcept {
+        if (slot_) slot_->drop(std::move(reason));
+        slot_.reset();
     }
 
     /// True if the caller stopped waiting (timed out) or the reply was sent.

@@ -1,0 +1,41 @@
+#pragma once
+/// \file
+/// The settings of one cluster node.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <ractor/runtime/time.hpp>
+
+namespace ractor::cluster {
+
+/// How a node names itself, authenticates, listens and watches its sessions.
+struct node_options {
+    /// The node's name in the cluster; unique among the nodes that connect to each other.
+    std::string name;
+    /// The shared secret every node of the cluster must know (Erlang's cookie).
+    std::string cookie;
+    /// Where to accept connections (`host:port` on asio, port 0 picks one; any unique name
+    /// in the simulator). Empty: this node only dials out.
+    std::string listen_address;
+    /// How often a session sends a heartbeat.
+    duration heartbeat_interval = std::chrono::seconds(1);
+    /// A session that received nothing for this long is closed and its node is down.
+    duration node_down_timeout = std::chrono::seconds(5);
+    /// The first delay before redialling a lost peer; doubled per failed attempt.
+    duration reconnect_backoff_min = std::chrono::milliseconds(100);
+    /// The largest delay between two dial attempts (before jitter).
+    duration reconnect_backoff_max = std::chrono::seconds(5);
+    /// How long a dial plus its handshake may take.
+    duration connect_timeout = std::chrono::seconds(5);
+    /// How long a remote `where_is` waits for its answer.
+    duration lookup_timeout = std::chrono::seconds(5);
+    /// The largest frame this node sends or accepts, in bytes.
+    std::size_t max_frame_size = std::size_t{1} << 20;
+    /// The process-group scopes kept in sync with the other nodes.
+    std::vector<std::string> pg_scopes{"default"};
+};
+
+}  // namespace ractor::cluster
