@@ -3,12 +3,12 @@
 %% other. Prints one RESULT line per workload, in the format of ../shared/peers.
 %%
 %%   erl -sname rdist_server -setcookie C -noshell -pa DIR -run rdist server
-%%   erl -sname rdist_client -setcookie C -noshell -pa DIR -run rdist client SERVER_NODE cast
-%%   erl -sname rdist_client -setcookie C -noshell -pa DIR -run rdist client SERVER_NODE call
+%%   erl -sname rdist_client -setcookie C -noshell -pa DIR -run rdist client SERVER_NODE remote_cast
+%%   erl -sname rdist_client -setcookie C -noshell -pa DIR -run rdist client SERVER_NODE remote_call
 %%
-%% cast: 1,000,000 gen_server:cast messages to the remote server, then one call that
+%% remote_cast: 1,000,000 gen_server:cast messages to the remote server, then one call that
 %%       returns the count it has seen (so every cast was handled); msgs/s over the whole.
-%% call: 100,000 sequential gen_server:call round trips; ns per call.
+%% remote_call: 100,000 sequential gen_server:call round trips; ns per call.
 -module(rdist).
 -behaviour(gen_server).
 -export([server/0, client/1]).
@@ -47,7 +47,7 @@ wait_for_server(Target, Tries) ->
     catch exit:_ -> timer:sleep(50), wait_for_server(Target, Tries - 1)
     end.
 
-run(cast, Target) ->
+run(remote_cast, Target) ->
     0 = gen_server:call(Target, count),
     T0 = erlang:monotonic_time(nanosecond),
     cast_loop(Target, ?CASTS),
@@ -55,7 +55,7 @@ run(cast, Target) ->
     Ns = erlang:monotonic_time(nanosecond) - T0,
     io:format("RESULT system=erlang-dist workload=remote_cast msgs=~b total_ms=~.1f msgs_per_s=~b~n",
               [?CASTS, Ns / 1.0e6, round(?CASTS / (Ns / 1.0e9))]);
-run(call, Target) ->
+run(remote_call, Target) ->
     T0 = erlang:monotonic_time(nanosecond),
     call_loop(Target, ?CALLS),
     Ns = erlang:monotonic_time(nanosecond) - T0,
