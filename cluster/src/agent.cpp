@@ -28,9 +28,18 @@ struct agent_state {
 
 struct node_agent : actor<agent_message, agent_state, node_core*> {
     agent_state pre_start(actor_ref<agent_message> self, node_core* core) {
-        for (const auto& scope : core->opts.pg_scopes) core->sys.groups().monitor_scope(self, scope);
         agent_state s;
         s.core = core;
+        auto& groups = core->sys.groups();
+        for (const auto& scope : core->opts.pg_scopes) {
+            groups.monitor_scope(self, scope);
+            // Members that joined before the node existed go into the first snapshots too.
+            // (A join racing with this read, from another thread, would be counted twice.)
+            for (const auto& group : groups.which_groups(scope)) {
+                auto members = groups.get_local_members(group, scope);
+                if (!members.empty()) s.local[{scope, group}] = std::move(members);
+            }
+        }
         return s;
     }
 

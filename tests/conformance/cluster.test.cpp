@@ -442,3 +442,16 @@ CONFORMANCE_TEST("an undecodable message fails its call at once and is counted",
     CHECK(n1.node.stats().undelivered == 1);
     CHECK(sees(n1, {"odd"}));  // not fatal: the session stays up
 }
+
+CONFORMANCE_TEST("members that joined before the node existed are mirrored", "[cluster]") {
+    actor_system early_sys(backend.add_node("n1"));
+    auto early = early_sys.spawn(echo{}, make_log());
+    early_sys.groups().join("workers", {early});  // no cluster node yet
+    cluster::node n1(early_sys, options_for(backend, "n1"));
+    n1.register_message<echo_message>("echo");
+    test_node n2(backend, "n2");
+    n2.node.connect(n1.address());
+    REQUIRE(eventually(n2.sys, [&] { return n2.sys.groups().get_members("workers").size() == 1; }));
+    CHECK(shout(n2.sys.groups().get_members("workers").front().as<echo_message>(), "early").value() == "early!");
+    n1.shutdown();
+}
