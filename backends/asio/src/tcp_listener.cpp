@@ -32,6 +32,7 @@ void acceptor_core::start() {
 
 void acceptor_core::close() {
     accepted_.close();
+    accepted_.take_all();  // connections not accepted yet close as they are dropped
     // Once the host stops, nothing runs the io_context any more (and it may be going away).
     if (settings_->host.stopping()) return;
     boost::asio::post(acceptor_.get_executor(), [self = shared_from_this()] {

@@ -7,9 +7,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <ractor/detail/parking_queue.hpp>
 #include <ractor/runtime/transport.hpp>
 
-#include "connection_queue.hpp"
 #include "net_settings.hpp"
 
 namespace ractor::asio_backend {
@@ -25,7 +25,10 @@ public:
     /// Starts the accept loop (posts it to the acceptor's thread).
     void start();
     /// See `listener::accept`.
-    std::unique_ptr<connection> accept() { return accepted_.pop(); }
+    std::unique_ptr<connection> accept() {
+        auto p = accepted_.pop(std::nullopt);
+        return p.item ? std::move(*p.item) : nullptr;
+    }
     /// Stops accepting and wakes a blocked `accept`. Any thread; idempotent.
     void close();
 
@@ -35,7 +38,7 @@ private:
 
     boost::asio::ip::tcp::acceptor acceptor_;
     std::shared_ptr<const net_settings> settings_;
-    connection_queue accepted_;
+    detail::parking_queue<std::unique_ptr<connection>> accepted_;
     boost::asio::steady_timer retry_timer_;
     bool closed_ = false;  // acceptor thread only
 };
