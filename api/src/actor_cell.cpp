@@ -66,11 +66,11 @@ void release(cell_base* c) noexcept {
     if (c->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete c;
 }
 
-cell_base::cell_base(actor_system& system, std::uint64_t local_id, std::string name,
+cell_base::cell_base(actor_system& system, const runtime& rt, std::uint64_t local_id, std::string name,
                      std::size_t mailbox_capacity)
     : system_(system),
-      rt_(system.runtime()),
-      id_{system.node_id(), local_id},
+      rt_(rt),
+      id_{rt.node_id, local_id},
       mailbox_capacity_(mailbox_capacity),
       name_(std::move(name)) {}
 

@@ -77,6 +77,17 @@ actor_system::actor_system(const ractor::runtime& rt) : rt_(rt), groups_(rt.node
 actor_system::~actor_system() {
     shutdown();
     timers_.cancel_everything();  // timers aimed at actors that were already gone
+    std::vector<std::shared_ptr<void>> services;
+    {
+        std::lock_guard g(mutex_);
+        services.swap(attached_);
+    }
+    while (!services.empty()) services.pop_back();
+}
+
+void actor_system::attach(std::shared_ptr<void> service) {
+    std::lock_guard g(mutex_);
+    attached_.push_back(std::move(service));
 }
 
 void actor_system::start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn,

@@ -132,12 +132,17 @@ void node_core::shutdown() {
     for (auto& a : actors) a.kill();
     for (auto& a : actors) a.wait();
     std::vector<peer_state*> peers;
+    std::vector<any_actor_ref> proxies;
     {
         std::lock_guard g(mutex_);
-        for (auto& [name, p] : peers_) peers.push_back(p.get());
+        for (auto& [name, p] : peers_) {
+            peers.push_back(p.get());
+            for (auto& [id, proxy] : p->proxies) proxies.push_back(proxy);
+        }
     }
     for (auto* p : peers) session_ended(p, link_to(*p), "this node shut down");
-    for (auto* p : peers) p->shadow.shutdown();
+    // Proxies point at their peer's state: none may outlive the node.
+    for (auto& proxy : proxies) proxy.kill_and_wait();
 }
 
 void node_core::add_codec(message_codec codec) {
@@ -291,6 +296,8 @@ void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
     std::string error;
     auto codec = codec_named(type);
     auto target = sys.find(target_id);
+    // Proxies share the local id space; only this node's own actors are addressable.
+    if (target && target->id().node != sys.node_id()) target.reset();
     if (!codec) error = "message type '" + type + "' is not registered on node " + opts.name;
     else if (!target) error = "no actor " + std::to_string(target_id) + " on node " + opts.name;
     else if (target->cell()->message_type() != *codec->type) {
@@ -315,7 +322,7 @@ void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
 
 void node_core::answer_lookup(const std::shared_ptr<link>& via, const json& body) {
     json reply{{"tag", body.at("tag")}, {"found", false}};
-    if (auto a = sys.where_is(body.at("name").get<std::string>())) {
+    if (auto a = sys.where_is(body.at("name").get<std::string>()); a && a->id().node == sys.node_id()) {
         reply["found"] = true;
         reply["id"] = a->id().local;
         reply["type"] = type_name_of(a->cell()->message_type());
@@ -324,11 +331,12 @@ void node_core::answer_lookup(const std::shared_ptr<link>& via, const json& body
 }
 
 any_actor_ref node_core::proxy_for(peer_state& peer, std::uint64_t id, const std::string& type) {
+    if (stopping_) return {};
     auto it = peer.proxies.find(id);
     if (it != peer.proxies.end() && it->second.is_alive()) return it->second;
     auto codec = codecs_.find(type);
     if (codec == codecs_.end()) return {};
-    any_actor_ref proxy = codec->second.make_proxy(peer.shadow, &peer, id, type);
+    any_actor_ref proxy = codec->second.make_proxy(sys, peer.proxy_rt, &peer, id, type);
     peer.proxies[id] = proxy;
     peer.remote_id_of[proxy.id()] = id;
     // Ask the peer to report the actor's exit, so monitors of the proxy see it.

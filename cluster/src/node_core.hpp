@@ -63,16 +63,14 @@ struct peer_state {
     peer_state(node_core& owner, std::string peer_name, const runtime& local, std::uint64_t proxy_node)
         : core(owner),
           name(std::move(peer_name)),
-          shadow_rt{local.executor, local.clock, local.entropy, nullptr, proxy_node, local.batch_budget, nullptr, nullptr},
-          shadow(shadow_rt) {}
+          proxy_rt{local.executor, local.clock, local.entropy, nullptr, proxy_node, local.batch_budget, nullptr, nullptr} {}
 
     node_core& core;
     const std::string name;
-    /// The runtime of the shadow system: the local one, with the peer's node id, so proxy ids
-    /// name the peer. No trace sink: a proxy's local counter would read as a local actor's.
-    ractor::runtime shadow_rt;
-    /// Where this peer's proxies live (never used for anything else).
-    actor_system shadow;
+    /// The runtime view this peer's proxies run on: the local one with the peer's node id, so
+    /// proxy ids name the peer. No trace sink: a proxy's local counter would read as a local
+    /// actor's.
+    ractor::runtime proxy_rt;
     std::atomic<std::uint64_t> next_tag{1};
 
     // Guarded by the core's mutex.

@@ -266,3 +266,45 @@ CONFORMANCE_TEST("kill cuts a blocked post_stop short", "[lifecycle]") {
     CHECK(seen[1].what == supervision_event::kind::terminated);
     CHECK(seen[1].reason == "killed");
 }
+
+CONFORMANCE_TEST("attached services are released after the last actor, newest first", "[lifecycle]") {
+    /// Logs its own release and how many actors were still alive then.
+    struct service {
+        service(log_ptr l, std::string n, const actor_system& s) : log(std::move(l)), name(std::move(n)), sys(s) {}
+        ~service() { log->add(name + " released with " + std::to_string(sys.alive_count()) + " alive"); }
+        log_ptr log;
+        std::string name;
+        const actor_system& sys;
+    };
+    auto log = make_log();
+    {
+        actor_system sys(backend.add_node("n1"));
+        auto w = sys.spawn(worker{}, {log});
+        sys.attach(std::make_shared<service>(log, "first", sys));
+        sys.attach(std::make_shared<service>(log, "second", sys));
+        CHECK(ping(w) == 42);
+        CHECK(strip_start(log->lines()).empty());
+    }
+    // The system's destruction kills the worker (no post_stop), then releases the services.
+    CHECK(strip_start(log->lines()) ==
+          std::vector<std::string>{"second released with 0 alive", "first released with 0 alive"});
+}
+
+CONFORMANCE_TEST("an actor on a runtime view carries the view's node id and dies with its system", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    ractor::runtime view = sys.runtime();
+    view.node_id = 77;
+    view.trace = nullptr;
+    auto log = make_log();
+    auto w = sys.spawn(worker{}, {log}, {.runtime_view = &view});
+    CHECK(w.id().node == 77);
+    CHECK(&w.system() == &sys);
+    CHECK(ping(w) == 42);
+    CHECK(sys.alive_count() == 1);
+    sys.groups().join("g", {w});
+    CHECK(sys.groups().get_members("g").size() == 1);
+    CHECK(sys.groups().get_local_members("g").empty());  // local means this node's id
+    CHECK(sys.kill_all() == 1);
+    w.wait();
+    CHECK(w.status() == actor_status::stopped);
+}

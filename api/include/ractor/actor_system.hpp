@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,7 +27,8 @@ namespace ractor {
 /// One node's actors. Owns the actor table, the id counter and the name registry; nothing
 /// here is process-wide, so a simulator can host many systems in one process.
 ///
-/// Destroying the system kills every actor still alive and waits for them.
+/// Destroying the system kills every actor still alive, waits for them, then releases what
+/// was attached to it.
 class actor_system {
 public:
     /// A system running on `rt`, which must outlive it.
@@ -42,7 +44,8 @@ public:
     actor_ref<typename A::message_type> spawn(A behaviour, typename A::arguments_type args = {},
                                               spawn_options options = {}) {
         using cell_t = detail::typed_cell<A>;
-        detail::cell_ptr cell(new cell_t(*this, next_local_id(), options.name.value_or(""),
+        detail::cell_ptr cell(new cell_t(*this, options.runtime_view ? *options.runtime_view : rt_, next_local_id(),
+                                         options.name.value_or(""),
                                          options.mailbox_capacity, std::move(behaviour)));
         start(cell, options, [](detail::cell_base& c, void* a) {
             static_cast<cell_t&>(c).pre_start(std::move(*static_cast<typename A::arguments_type*>(a)));
@@ -83,6 +86,11 @@ public:
     /// Kills every living actor and waits until all stopped.
     void shutdown();
 
+    /// Ties `service` (a cluster node, say) to this system's life: services are released,
+    /// newest first, when the system is destroyed, after every actor stopped. A simulated
+    /// node crash destroys the crashed system, and so ends what it was running.
+    void attach(std::shared_ptr<void> service);
+
     /// The runtime this system runs on.
     const ractor::runtime& runtime() const noexcept { return rt_; }
     /// This node's id (from the runtime).
@@ -119,11 +127,12 @@ private:
         return alive_[local_id % alive_shard_count];
     }
 
-    mutable std::mutex mutex_;  ///< guards names_
+    mutable std::mutex mutex_;  ///< guards names_ and attached_
     std::array<alive_shard, alive_shard_count> alive_;
     std::map<std::string, detail::cell_ptr, std::less<>> names_;
     process_groups groups_;
     detail::timer_registry timers_;
+    std::vector<std::shared_ptr<void>> attached_;
 };
 
 }  // namespace ractor

@@ -10,6 +10,8 @@
 
 namespace ractor {
 
+struct runtime;
+
 /// How to spawn an actor. Use designated initializers: `{.name = "db", .supervisor = self}`.
 struct spawn_options {
     /// A name unique on the node; spawning fails if it is taken.
@@ -19,6 +21,11 @@ struct spawn_options {
     /// Bound of the message queue; 0 means unbounded. A cast to a full mailbox is refused
     /// with `send_status::mailbox_full`.
     std::size_t mailbox_capacity = 0;
+    /// Runs the actor on this view of the system's runtime: the same executor and clock, but
+    /// its own node id and trace sink. For actors that stand in for another node's actors
+    /// (cluster proxies): their ids name that node, yet they belong to this system and die
+    /// with it. Must outlive the actor; null: the system's runtime.
+    const runtime* runtime_view = nullptr;
 };
 
 }  // namespace ractor

@@ -106,7 +106,7 @@ public:
                                  std::optional<time_point> deadline);
 
 protected:
-    cell_base(actor_system& system, std::uint64_t local_id, std::string name,
+    cell_base(actor_system& system, const runtime& rt, std::uint64_t local_id, std::string name,
               std::size_t mailbox_capacity);
     virtual ~cell_base();
 

@@ -19,9 +19,9 @@ public:
     using state_t = typename A::state_type;
     using args_t = typename A::arguments_type;
 
-    typed_cell(actor_system& system, std::uint64_t local_id, std::string name,
+    typed_cell(actor_system& system, const runtime& rt, std::uint64_t local_id, std::string name,
                std::size_t mailbox_capacity, A behaviour)
-        : cell_base(system, local_id, std::move(name), mailbox_capacity),
+        : cell_base(system, rt, local_id, std::move(name), mailbox_capacity),
           behaviour_(std::move(behaviour)) {}
 
     const std::type_info& message_type() const noexcept override { return typeid(msg_t); }

@@ -43,7 +43,8 @@ struct node_stats {
 /// Runs as actors of `system`: an acceptor, one session actor per connection and one agent
 /// that keeps process groups and remote monitors in sync. Message types that cross the wire
 /// must be registered (the same name on every node) and serialisable with nlohmann_json's
-/// `to_json`/`from_json`. Destroy the node before its actor system; references to remote
+/// `to_json`/`from_json`. Destroy the node before its actor system, or `attach` it to the
+/// system so that it goes with it (what a simulated crash needs); references to remote
 /// actors must not be used after the node is gone.
 class node {
 public:

@@ -100,8 +100,8 @@ struct message_codec {
     /// Decodes `body` as the type and casts it to `target` (which accepts the type); throws
     /// if the body does not decode.
     send_status (*deliver)(const nlohmann::json& body, const ractor::detail::cell_ptr& target) = nullptr;
-    /// Spawns a proxy for actor `target` of `peer` in the peer's shadow system.
-    any_actor_ref (*make_proxy)(actor_system& shadow, peer_state* peer, std::uint64_t target,
+    /// Spawns a proxy for actor `target` of `peer` in `system`, running on `view` (whose node id is the peer's).
+    any_actor_ref (*make_proxy)(actor_system& system, const runtime& view, peer_state* peer, std::uint64_t target,
                                 const std::string& type_name) = nullptr;
 };
 
@@ -114,13 +114,13 @@ message_codec make_codec(std::string name) {
     c.deliver = [](const nlohmann::json& body, const ractor::detail::cell_ptr& target) {
         return actor_ref<Msg>(target).cast(body.template get<Msg>());
     };
-    c.make_proxy = [](actor_system& shadow, peer_state* peer, std::uint64_t target,
+    c.make_proxy = [](actor_system& system, const runtime& view, peer_state* peer, std::uint64_t target,
                       const std::string& type_name) -> any_actor_ref {
         remote_actor<Msg> proxy;
         proxy.peer = peer;
         proxy.target = target;
         proxy.type_name = type_name;
-        return shadow.spawn(std::move(proxy));
+        return system.spawn(std::move(proxy), {}, {.runtime_view = &view});
     };
     return c;
 }
