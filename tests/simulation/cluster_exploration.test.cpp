@@ -1,5 +1,6 @@
-// Many seeds of a three-node cluster under partitions, clogs, resets, frame loss and
-// duplication: stated invariants must hold on every seed, and a failing seed replays.
+// Many seeds of a three-node cluster under partitions, clogs, resets, node crashes and
+// restarts, frame loss and duplication: stated invariants must hold on every seed, and a
+// failing seed replays.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -62,15 +63,59 @@ struct idle : actor<int> {
     void handle(actor_ref<int>, int, std::monostate&) {}
 };
 
-/// Lets `d` of virtual time pass (the calling thread drives the world meanwhile).
-void pause(actor_system& sys, duration d) {
-    auto sleeper = sys.spawn(idle{});
-    sleeper.wait_for(d);
-    sleeper.stop();
-}
+/// What the nodes of one run share with the test, outside every actor system (so it
+/// survives crashes). Touched only on the world's thread.
+struct exploration_log {
+    handled_counts handled = std::make_shared<std::map<std::int64_t, int>>();
+    std::map<std::int64_t, std::int64_t> succeeded;  ///< request id -> the value its call returned
+    std::int64_t next_id = 1;
+    int calls_ok = 0;
+    int calls_failed = 0;
+    int startups = 0;
+};
+using log_ptr = std::shared_ptr<exploration_log>;
+
+/// The virtual time after which the clients stop calling.
+constexpr duration workload_end = std::chrono::seconds(5);
+
+struct tick {};
+struct client_state {
+    cluster::node* node = nullptr;  ///< attached to the client's own system, so it outlives the client
+    log_ptr log;
+    std::optional<actor_ref<ledger_request>> ledger;
+};
+
+/// Calls the ledger on n1 every 100 ms until `workload_end`, looking it up again after a
+/// failure (a lost node ends its proxies).
+struct client : actor<tick, client_state, client_state> {
+    client_state pre_start(actor_ref<tick> self, client_state s) {
+        send_after(self, 50ms, tick{});
+        return s;
+    }
+    void handle(actor_ref<tick> self, tick, client_state& s) {
+        if (self.system().runtime().clock.now() >= time_point(workload_end)) return;
+        if (!s.ledger) {
+            auto found = s.node->where_is<ledger_request>("n1", "ledger", 200ms);
+            if (found) s.ledger = found.value();
+        }
+        if (s.ledger) {
+            const std::int64_t id = s.log->next_id++;
+            auto r = s.ledger->call([&](reply_port<std::int64_t> p) { return ledger_request{id, std::move(p)}; }, 200ms);
+            if (r.ok()) {
+                s.log->succeeded[id] = r.value();
+                ++s.log->calls_ok;
+            } else {
+                ++s.log->calls_failed;
+                if (r.is_sender_error()) s.ledger.reset();
+            }
+        }
+        send_after(self, 100ms, tick{});
+    }
+};
 
 /// A random fault plan for `seed`: frame loss and duplication for a while, partitions,
-/// clogs and resets at random times, everything over by 4 s of virtual time.
+/// clogs, resets and node crashes (each restarted) at random times, everything over by
+/// 4.5 s of virtual time.
 sim::fault_plan draw_faults(std::uint64_t seed) {
     prng rng(seed, 0xc1u);
     auto pick_node = [&] { return 1 + rng.below(3); };
@@ -108,6 +153,14 @@ sim::fault_plan draw_faults(std::uint64_t seed) {
         r.to = 1 + r.from % 3;
         plan.resets.push_back(r);
     }
+    // Crashes of different nodes at different times, so that each restart finds a peer.
+    for (std::uint64_t i = 0, n = rng.below(3), first = pick_node(); i < n; ++i) {
+        sim::node_crash c;
+        c.node = 1 + (first + i) % 3;
+        c.at = ms(400 + 1800 * i, 2000 + 1800 * i);
+        c.restart_at = c.at + ms(50, 700);
+        plan.crashes.push_back(c);
+    }
     return plan;
 }
 
@@ -117,102 +170,95 @@ struct run_report {
     std::uint64_t trace_hash = 0;
     int calls_ok = 0;
     int calls_failed = 0;
+    int restarts = 0;
+};
+
+/// The node and system a world node's latest start-up made.
+struct node_slot {
+    actor_system* sys = nullptr;
+    cluster::node* node = nullptr;
 };
 
 run_report run_seed(std::uint64_t seed) {
     run_report report;
-    sim::world world(seed);
-    struct member {
-        std::unique_ptr<actor_system> sys;
-        std::unique_ptr<cluster::node> node;
-    };
-    std::vector<member> nodes;
-    auto handled = std::make_shared<std::map<std::int64_t, int>>();
-    for (std::string name : {"n1", "n2", "n3"}) {
-        member m;
-        m.sys = std::make_unique<actor_system>(world.add_node(name));
-        cluster::node_options o;
-        o.name = name;
-        o.cookie = "explore";
-        o.listen_address = name;
-        o.heartbeat_interval = 50ms;
-        o.node_down_timeout = 300ms;
-        o.reconnect_backoff_min = 20ms;
-        o.reconnect_backoff_max = 200ms;
-        o.connect_timeout = 300ms;
-        o.lookup_timeout = 300ms;
-        m.node = std::make_unique<cluster::node>(*m.sys, o);
-        m.node->register_message<ledger_request>("ledger");
-        m.node->register_message<int>("idle");  // process-group members must be of a registered type
-        m.sys->groups().join("everyone", {m.sys->spawn(idle{})});
-        nodes.push_back(std::move(m));
+    auto log = std::make_shared<exploration_log>();
+    const std::vector<std::string> names{"n1", "n2", "n3"};
+    std::vector<node_slot> slots(names.size());
+    sim::world world(seed);  // after what its start-up functions use, so it goes first
+    // Every start-up, first or after a crash, builds the node's whole world afresh: a cluster
+    // node owned by the system, a pg member, and the node's part of the workload.
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        world.add_node(names[i], [&, i](actor_system& sys) {
+            cluster::node_options o;
+            o.name = names[i];
+            o.cookie = "explore";
+            o.listen_address = names[i];
+            o.heartbeat_interval = 50ms;
+            o.node_down_timeout = 300ms;
+            o.reconnect_backoff_min = 20ms;
+            o.reconnect_backoff_max = 200ms;
+            o.connect_timeout = 300ms;
+            o.lookup_timeout = 300ms;
+            auto node = std::make_shared<cluster::node>(sys, o);
+            sys.attach(node);
+            node->register_message<ledger_request>("ledger");
+            node->register_message<int>("idle");  // process-group members must be of a registered type
+            sys.groups().join("everyone", {sys.spawn(idle{})});
+            if (i == 0) sys.spawn(ledger{}, log->handled, {.name = "ledger"});
+            else sys.spawn(client{}, client_state{node.get(), log, std::nullopt});
+            for (std::size_t peer = 0; peer < i; ++peer) node->connect(names[peer]);
+            slots[i] = {&sys, node.get()};
+            ++log->startups;
+        });
     }
-    nodes[0].sys->spawn(ledger{}, handled, {.name = "ledger"});
-    nodes[1].node->connect("n1");
-    nodes[2].node->connect("n1");
-    nodes[2].node->connect("n2");
     world.apply(draw_faults(seed));
-
-    // The workload: n2 and n3 take turns calling the ledger on n1 every 50 ms for 5 s,
-    // looking it up again after a failure (a lost node ends its proxies).
-    std::map<std::int64_t, std::int64_t> succeeded;  // request id -> value returned
-    std::optional<actor_ref<ledger_request>> refs[2];
-    std::int64_t next_id = 1;
-    for (int round = 0; round < 100; ++round) {
-        const int caller = round % 2;
-        auto& node = *nodes[1 + caller].node;
-        if (!refs[caller]) {
-            auto found = node.where_is<ledger_request>("n1", "ledger", 200ms);
-            if (found) refs[caller] = found.value();
-        }
-        if (refs[caller]) {
-            const std::int64_t id = next_id++;
-            auto r = refs[caller]->call([&](reply_port<std::int64_t> p) { return ledger_request{id, std::move(p)}; }, 200ms);
-            if (r.ok()) {
-                succeeded[id] = r.value();
-                ++report.calls_ok;
-            } else {
-                ++report.calls_failed;
-                if (r.is_sender_error()) refs[caller].reset();
-            }
-        }
-        pause(*nodes[0].sys, 50ms);
-    }
+    world.run_for(workload_end + 500ms);
 
     // Heal everything, then the cluster must come back together.
     world.heal(0, 0);
     world.release(0, 0);
+    auto live = [&](std::size_t i) -> cluster::node* {
+        return world.node_system(i + 1) == slots[i].sys ? slots[i].node : nullptr;
+    };
     auto converged = [&] {
-        for (auto& m : nodes) {
-            if (m.node->nodes().size() != 2 || m.sys->groups().get_members("everyone").size() != 3) return false;
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+            cluster::node* n = live(i);
+            if (!n || n->nodes().size() != 2 || slots[i].sys->groups().get_members("everyone").size() != 3) return false;
         }
         return true;
     };
     bool ok = converged();
     for (int i = 0; i < 300 && !ok; ++i) {
-        pause(*nodes[0].sys, 20ms);
+        world.run_for(20ms);
         ok = converged();
     }
 
     // Invariant 1: a call that returned success was handled, and answered with its own id.
-    for (const auto& [id, value] : succeeded) {
+    for (const auto& [id, value] : log->succeeded) {
         if (value != id) report.violations.push_back("call " + std::to_string(id) + " returned " + std::to_string(value));
-        if (!handled->count(id)) report.violations.push_back("call " + std::to_string(id) + " succeeded but was never handled");
+        if (!log->handled->count(id)) report.violations.push_back("call " + std::to_string(id) + " succeeded but was never handled");
     }
     // Invariant 2: no request is handled twice (duplicated frames are not redelivered).
-    for (const auto& [id, times] : *handled) {
+    for (const auto& [id, times] : *log->handled) {
         if (times > 1) report.violations.push_back("request " + std::to_string(id) + " handled " + std::to_string(times) + " times");
     }
-    // Invariant 3: after the heal the mesh and the process group views converge.
+    // Invariant 3: after the heal and the restarts the mesh and the process group views converge.
     if (!ok) {
         std::string views;
-        for (auto& m : nodes) {
-            views += " " + m.node->name() + " sees " + std::to_string(m.node->nodes().size()) + " peers, " +
-                     std::to_string(m.sys->groups().get_members("everyone").size()) + " members;";
+        for (std::size_t i = 0; i < slots.size(); ++i) {
+            cluster::node* n = live(i);
+            if (!n) {
+                views += " " + names[i] + " is down;";
+                continue;
+            }
+            views += " " + names[i] + " sees " + std::to_string(n->nodes().size()) + " peers, " +
+                     std::to_string(slots[i].sys->groups().get_members("everyone").size()) + " members;";
         }
         report.violations.push_back("no convergence 6 s after the heal:" + views);
     }
-    for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) it->node->shutdown();
+    report.calls_ok = log->calls_ok;
+    report.calls_failed = log->calls_failed;
+    report.restarts = log->startups - static_cast<int>(names.size());
     report.trace_hash = world.trace_hash();
     return report;
 }
@@ -225,15 +271,16 @@ std::uint64_t seed_count() {
 
 }  // namespace
 
-TEST_CASE("cluster invariants hold over many seeds of partitions, clogs, resets, loss and duplication",
+TEST_CASE("cluster invariants hold over many seeds of partitions, clogs, resets, crashes, loss and duplication",
           "[simulation][cluster]") {
     const std::uint64_t first = testing::test_seed();
-    int total_ok = 0, total_failed = 0;
+    int total_ok = 0, total_failed = 0, total_restarts = 0;
     std::vector<std::string> failures;
     for (std::uint64_t seed = first; seed < first + seed_count(); ++seed) {
         run_report r = run_seed(seed);
         total_ok += r.calls_ok;
         total_failed += r.calls_failed;
+        total_restarts += r.restarts;
         for (const auto& v : r.violations) {
             failures.push_back("seed " + std::to_string(seed) + ": " + v + "  (replay: RACTOR_SEED=" + std::to_string(seed) +
                                " RACTOR_EXPLORE_SEEDS=1 ractor_tests \"[#cluster_exploration.test]\")");
@@ -246,6 +293,7 @@ TEST_CASE("cluster invariants hold over many seeds of partitions, clogs, resets,
     // The faults must bite and the cluster must still work most of the time, or the
     // exploration explores nothing.
     CHECK(total_failed > 0);
+    CHECK(total_restarts > 0);
     CHECK(total_ok > total_failed);
 }
 
