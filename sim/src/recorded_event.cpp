@@ -22,6 +22,7 @@ const char* kind_name(trace_kind kind) noexcept {
     case trace_kind::wake: return "wake";
     case trace_kind::fault: return "fault";
     case trace_kind::user: return "user";
+    case trace_kind::net: return "net";
     }
     return "unknown";
 }

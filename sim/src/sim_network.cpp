@@ -137,11 +137,13 @@ bool sim_network::send(conn_state& c, int end, frame_bytes frame) {
     conn_end& self = c.ends[end];
     conn_end& peer = c.ends[1 - end];
     if (self.done || self.inbox->closed() || frame.size() > opts_.max_frame_size) return false;
+    const std::uint64_t id = next_packet_++;
     trace_net(self.node, c.id,
               "send " + conn_text(c.id) + " " + std::to_string(self.node) + "->" + std::to_string(peer.node) + " " +
-                  std::to_string(frame.size()) + "B");
+                  std::to_string(frame.size()) + "B",
+              id);
     transmit(packet{packet_kind::data, c.id, static_cast<std::uint8_t>(1 - end), self.node, peer.node,
-                    std::move(frame), {}});
+                    std::move(frame), {}, id});
     return true;
 }
 
@@ -257,7 +259,7 @@ void sim_network::arrive(packet p) {
         if (end.done || !end.inbox || !end.inbox->push(std::move(p.bytes))) {
             trace_net(p.dst, c.id, "drop frame " + conn_text(c.id) + ": closed");
         } else {
-            trace_net(p.dst, c.id, "deliver " + conn_text(c.id) + " " + std::to_string(p.bytes.size()) + "B");
+            trace_net(p.dst, c.id, "deliver " + conn_text(c.id) + " " + std::to_string(p.bytes.size()) + "B", p.id);
         }
         break;
     case packet_kind::open:
@@ -359,8 +361,8 @@ bool sim_network::draw(double probability) {
     return unit_interval(faults_.next_u64()) < probability;
 }
 
-void sim_network::trace_net(std::uint64_t node, std::uint64_t conn, const std::string& text) {
-    core_.record(node, trace_event{trace_kind::user, 0, 0, conn, "net " + text});
+void sim_network::trace_net(std::uint64_t node, std::uint64_t conn, const std::string& text, std::uint64_t packet) {
+    core_.record(node, trace_event{trace_kind::net, 0, packet, conn, text});
 }
 
 void sim_network::trace_fault(std::uint64_t node, std::uint64_t conn, const std::string& text) {

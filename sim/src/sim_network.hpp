@@ -68,6 +68,7 @@ struct packet {
     std::uint64_t dst = 0;  ///< receiving node
     frame_bytes bytes;
     std::string text;  ///< open: the address; close: the reason
+    std::uint64_t id = 0;  ///< data frames: numbered per network; a duplicate keeps the number
 };
 
 /// The network of one world. Single-threaded, like the world; every packet's arrival is a
@@ -119,7 +120,8 @@ private:
     void flush_held();
     duration latency();
     bool draw(double probability);
-    void trace_net(std::uint64_t node, std::uint64_t conn, const std::string& text);
+    /// Records a `net` event; `packet` is the data frame's id (0 for connection events).
+    void trace_net(std::uint64_t node, std::uint64_t conn, const std::string& text, std::uint64_t packet = 0);
     void trace_fault(std::uint64_t node, std::uint64_t conn, const std::string& text);
     std::string link_text(std::uint64_t from, std::uint64_t to, bool two_way) const;
 
@@ -130,6 +132,7 @@ private:
     std::uint64_t key_;
     std::uint64_t swizzles_ = 0;  ///< swizzles started: each draws its own release order
     std::uint64_t next_conn_ = 1;
+    std::uint64_t next_packet_ = 1;
     std::map<std::uint64_t, std::shared_ptr<conn_state>> conns_;
     std::map<std::string, std::shared_ptr<listener_state>, std::less<>> listeners_;
     /// The node each address was last bound on: where a connect to it is routed.

@@ -64,6 +64,15 @@ track track_of(const recorded_event& e) {
     return {e.node, e.actor};
 }
 
+/// For a simulated network frame's `send` (+1) or `deliver` (-1), its direction; 0 for
+/// every other event. Both carry the frame's packet id as `peer`.
+int frame_direction(const recorded_event& e) {
+    if (e.kind != trace_kind::net || e.peer == 0) {
+        return 0;
+    }
+    return e.text.starts_with("send ") ? 1 : e.text.starts_with("deliver ") ? -1 : 0;
+}
+
 /// Scheduling internals (fiber parks and wakes) that the diagrams leave out.
 bool is_internal(const recorded_event& e) {
     return e.kind == trace_kind::park || e.kind == trace_kind::wake;
@@ -158,6 +167,7 @@ const char* instant_category(trace_kind k) {
     case trace_kind::spawn_failed: return "failure";
     case trace_kind::timer: return "timer";
     case trace_kind::user: return "user";
+    case trace_kind::net: return "net";
     default: return "lifecycle";
     }
 }
@@ -262,6 +272,19 @@ void write_perfetto(std::ostream& out, std::span<const recorded_event> events,
                 emit({{"ph", "f"}, {"bp", "e"}, {"cat", "message"}, {"name", "message"},
                       {"id", m.send_of[i]}, {"pid", pid}, {"tid", tid}, {"ts", micros(ts[i])}});
             }
+            continue;
+        }
+        if (const int direction = frame_direction(e); direction != 0) {
+            // A slice, so that the flow binds to it; flow ids above the event indices that
+            // message flows use.
+            emit({{"ph", "X"}, {"cat", "net"}, {"name", e.text}, {"pid", pid}, {"tid", tid},
+                  {"ts", micros(ts[i])}, {"dur", micros(slice_ns)}, {"args", event_args(e, i)}});
+            json flow{{"ph", direction > 0 ? "s" : "f"}, {"cat", "net"}, {"name", "frame"},
+                      {"id", events.size() + e.peer}, {"pid", pid}, {"tid", tid}, {"ts", micros(ts[i])}};
+            if (direction < 0) {
+                flow["bp"] = "e";
+            }
+            emit(flow);
             continue;
         }
         emit({{"ph", "i"}, {"s", "t"}, {"cat", instant_category(e.kind)},

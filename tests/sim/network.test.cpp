@@ -6,13 +6,19 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include <ractor/ractor.hpp>
+#include <ractor/sim/trace_export.hpp>
 #include <ractor/sim/world.hpp>
 
 using namespace std::chrono_literals;
@@ -181,6 +187,33 @@ TEST_CASE("network: echo between actors on two nodes, in virtual time", "[sim][n
     CHECK(*log == expected);
     // Only virtual time passed: the world is at the instant the last close arrived.
     CHECK(ms_of(w.now()) == 9);
+
+    // Each frame's send and deliver share a packet id, and the Perfetto export draws an
+    // arrow from the sending node's track to the receiving node's.
+    std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> frame_nodes;  // id -> (sender, receiver)
+    for (const auto& e : w.events()) {
+        if (e.kind != ractor::trace_kind::net || e.peer == 0) continue;
+        if (e.text.starts_with("send ")) frame_nodes[e.peer].first = e.node;
+        if (e.text.starts_with("deliver ")) frame_nodes[e.peer].second = e.node;
+    }
+    CHECK(frame_nodes.size() == 6);  // three echoes, each a frame there and back
+    for (const auto& [id, ends] : frame_nodes) {
+        CHECK(ends.first + ends.second == 3);  // nodes 1 and 2, one each
+    }
+    std::ostringstream out;
+    ractor::sim::write_perfetto(out, w.events(), {});
+    const auto trace = nlohmann::json::parse(out.str());
+    std::map<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>> arrows;  // flow id -> (start pid, end pid)
+    for (const auto& ev : trace.at("traceEvents")) {
+        if (ev.value("cat", "") != "net") continue;
+        if (ev.at("ph") == "s") arrows[ev.at("id").get<std::uint64_t>()].first = ev.at("pid").get<std::uint64_t>();
+        if (ev.at("ph") == "f") arrows[ev.at("id").get<std::uint64_t>()].second = ev.at("pid").get<std::uint64_t>();
+    }
+    CHECK(arrows.size() == 6);
+    std::multiset<std::pair<std::uint64_t, std::uint64_t>> drawn, sent;
+    for (const auto& [id, ends] : arrows) drawn.insert(ends);
+    for (const auto& [id, ends] : frame_nodes) sent.insert(ends);
+    CHECK(drawn == sent);
 }
 
 TEST_CASE("network: 10,000 frames arrive in the order sent despite random latencies", "[sim][network]") {
@@ -209,7 +242,7 @@ TEST_CASE("network: 10,000 frames arrive in the order sent despite random latenc
     CHECK(log->front() == "received 10000");
     std::size_t delivered = 0;
     for (const auto& e : w.events()) {
-        if (e.kind == ractor::trace_kind::user && e.text.starts_with("net deliver c1 ")) ++delivered;
+        if (e.kind == ractor::trace_kind::net && e.text.starts_with("deliver c1 ")) ++delivered;
     }
     CHECK(delivered == counting_sink::count);
 }
@@ -408,7 +441,7 @@ std::pair<std::uint64_t, std::vector<std::string>> echo_run(std::uint64_t seed) 
     }
     std::vector<std::string> times;
     for (const auto& e : w.events()) {
-        if (e.kind == ractor::trace_kind::user && e.text.starts_with("net deliver")) {
+        if (e.kind == ractor::trace_kind::net && e.text.starts_with("deliver")) {
             times.push_back(std::to_string(e.time_ns));
         }
     }

@@ -125,7 +125,7 @@ TEST_CASE("network faults: duplication delivers frames twice, connect notices on
     CHECK(drain(w, 2, *p.server) == std::vector<int>{0, 0, 1, 1, 2, 2});
     CHECK(count_faults(w, "net duplicate frame c1") == 3);
     const auto accepts = std::count_if(w.events().begin(), w.events().end(), [](const auto& e) {
-        return e.kind == trace_kind::user && e.text.starts_with("net accept ");
+        return e.kind == trace_kind::net && e.text.starts_with("accept ");
     });
     CHECK(accepts == 1);
 }

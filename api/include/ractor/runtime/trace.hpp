@@ -27,6 +27,9 @@ enum class trace_kind : std::uint16_t {
     wake,            ///< a parked handler woke (value: wake_reason)
     fault,           ///< the simulator injected a fault (text: which)
     user,            ///< user-defined event
+    /// the simulated network moved a frame or a connection (value: connection id; peer: the
+    /// packet id, which a frame's `send` and its `deliver`s share; text: what)
+    net,
 };
 
 /// One recorded event. `text` is only valid during `record`.
