@@ -1,7 +1,8 @@
 // The node agent: mirrors the local members of the synced process-group scopes to every
-// peer (a snapshot when a session comes up, then each join and leave), and reports the
-// exits of local actors that peers monitor (the sessions register those watches in the
-// core before monitoring, so an exit event never overtakes its registration).
+// peer (a snapshot when a session comes up, then each join and leave), reports the exits
+// of local actors that peers monitor (the sessions register those watches in the core
+// before monitoring, so an exit event never overtakes its registration), and monitors every
+// proxy, so that a proxy stopped here withdraws its watch on the peer.
 #include <algorithm>
 #include <variant>
 
@@ -62,7 +63,11 @@ struct node_agent : actor<agent_message, agent_state, node_core*> {
             mirror(*e.group, s);
             return;
         }
-        if (!e.is_exit() || e.actor.id().node != s.core->sys.node_id()) return;
+        if (!e.is_exit()) return;
+        if (e.actor.id().node != s.core->sys.node_id()) {
+            s.core->proxy_stopped(e.actor);
+            return;
+        }
         const std::uint64_t id = e.actor.id().local;
         for (const auto& peer : s.core->take_watchers(id)) {
             if (auto l = s.core->link_to(peer)) l->send(frame_type::exit, json{{"id", id}, {"reason", e.reason}});

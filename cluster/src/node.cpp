@@ -38,6 +38,16 @@ const runtime& caller_rt(const actor_system& sys) {
     return cell ? cell->rt() : sys.runtime();
 }
 
+/// The stand-in for a remote actor whose message type is not known here: nothing can be
+/// sent to it (no `opaque_message` can be made), so it never handles a message.
+struct opaque_proxy final : actor<opaque_message> {
+    void handle(actor_ref<opaque_message>, opaque_message, std::monostate&) {}
+};
+
+any_actor_ref spawn_opaque_proxy(actor_system& sys, const runtime& view) {
+    return sys.spawn(opaque_proxy{}, {}, {.runtime_view = &view});
+}
+
 }  // namespace
 
 encode_context*& current_encode() noexcept { return encoding; }
@@ -176,9 +186,9 @@ peer_state& node_core::peer_named(const std::string& name, std::uint64_t node_id
     // Proxies carry the peer's own node id when it is free here, so ids read the same on
     // every node of one simulated world or host; otherwise a fresh one above 2^32.
     std::uint64_t proxy_node = node_id;
-    if (proxy_node == 0 || proxy_node == sys.node_id() || proxy_node_ids_.count(proxy_node)) proxy_node = next_proxy_node_++;
-    proxy_node_ids_.insert(proxy_node);
+    if (proxy_node == 0 || proxy_node == sys.node_id() || peer_of_proxy_node_.count(proxy_node)) proxy_node = next_proxy_node_++;
     auto p = std::make_unique<peer_state>(*this, name, sys.runtime(), proxy_node);
+    peer_of_proxy_node_[proxy_node] = p.get();
     return *peers_.emplace(name, std::move(p)).first->second;
 }
 
@@ -221,7 +231,7 @@ peer_state* node_core::register_session(const std::string& peer_name, std::uint6
 }
 
 void node_core::session_ended(peer_state* peer, const std::shared_ptr<link>& via, const std::string& reason) {
-    std::map<std::uint64_t, any_actor_ref> proxies;
+    std::map<proxy_key, any_actor_ref> proxies;
     std::map<std::pair<std::string, std::string>, std::vector<any_actor_ref>> members;
     std::vector<actor_ref<node_event>> watchers;
     {
@@ -231,7 +241,7 @@ void node_core::session_ended(peer_state* peer, const std::shared_ptr<link>& via
         peer->current_dialer.clear();
         proxies.swap(peer->proxies);
         members.swap(peer->members);
-        peer->remote_id_of.clear();
+        peer->key_of.clear();
         watchers = watchers_;
         for (auto& [id, peers] : watchers_of_) peers.erase(peer->name);
     }
@@ -332,34 +342,42 @@ void node_core::answer_lookup(const std::shared_ptr<link>& via, const json& body
 
 any_actor_ref node_core::proxy_for(peer_state& peer, std::uint64_t id, const std::string& type) {
     if (stopping_) return {};
-    auto it = peer.proxies.find(id);
-    if (it != peer.proxies.end() && it->second.is_alive()) return it->second;
     auto codec = codecs_.find(type);
-    if (codec == codecs_.end()) return {};
-    any_actor_ref proxy = codec->second.make_proxy(sys, peer.proxy_rt, &peer, id, type);
-    peer.proxies[id] = proxy;
-    peer.remote_id_of[proxy.id()] = id;
-    // Ask the peer to report the actor's exit, so monitors of the proxy see it.
+    // Unregistered here (or on the peer, which then sends an empty name): an opaque proxy.
+    const proxy_key key{id, codec == codecs_.end() ? std::string() : type};
+    auto it = peer.proxies.find(key);
+    if (it != peer.proxies.end() && it->second.is_alive()) return it->second;
+    any_actor_ref proxy = codec == codecs_.end() ? spawn_opaque_proxy(sys, peer.proxy_rt)
+                                                 : codec->second.make_proxy(sys, peer.proxy_rt, &peer, id, type);
+    peer.proxies[key] = proxy;
+    peer.key_of[proxy.id()] = key;
+    // Ask the peer to report the actor's exit, so monitors of the proxy see it; the agent
+    // watches the proxy to take that back when the proxy stops first.
     if (peer.current) peer.current->send(frame_type::monitor, json{{"id", id}});
+    agent_.monitor(proxy);
     return proxy;
+}
+
+void node_core::forget_proxy(peer_state& peer, const any_actor_ref& proxy) {
+    peer.key_of.erase(proxy.id());
+    // Its group memberships end with it (the local groups drop a stopped actor themselves).
+    for (auto m = peer.members.begin(); m != peer.members.end();) {
+        std::erase(m->second, proxy);
+        m = m->second.empty() ? peer.members.erase(m) : std::next(m);
+    }
 }
 
 void node_core::apply_pg(peer_state& peer, frame_type type, const json& body) {
     auto& groups = sys.groups();
-    std::vector<std::string> ignored;
-    std::unique_lock g(mutex_);
+    std::lock_guard g(mutex_);
     auto proxies_of = [&](const json& members) {
         std::vector<any_actor_ref> out;
         for (const auto& m : members) {
-            auto p = proxy_for(peer, m.at(0).get<std::uint64_t>(), m.at(1).get<std::string>());
-            if (p) out.push_back(p);
-            else ignored.push_back(m.at(1).get<std::string>());
+            if (auto p = proxy_for(peer, m.at(0).get<std::uint64_t>(), m.at(1).get<std::string>())) out.push_back(p);
         }
         return out;
     };
     apply_pg_locked(peer, type, body, groups, proxies_of);
-    g.unlock();
-    for (const auto& t : ignored) note("pg member of unregistered type '" + t + "' from " + peer.name + " ignored");
 }
 
 void node_core::apply_pg_locked(peer_state& peer, frame_type type, const json& body, process_groups& groups,
@@ -390,8 +408,8 @@ void node_core::apply_pg_locked(peer_state& peer, frame_type type, const json& b
     for (const auto& m : body.at("members")) {
         const auto id = m.at(0).get<std::uint64_t>();
         auto it = std::find_if(mine.begin(), mine.end(), [&](const any_actor_ref& r) {
-            auto known = peer.remote_id_of.find(r.id());
-            return known != peer.remote_id_of.end() && known->second == id;
+            auto known = peer.key_of.find(r.id());
+            return known != peer.key_of.end() && known->second.first == id;
         });
         if (it == mine.end()) continue;
         left.push_back(*it);
@@ -402,31 +420,61 @@ void node_core::apply_pg_locked(peer_state& peer, frame_type type, const json& b
 }
 
 void node_core::remote_exit(peer_state& peer, std::uint64_t id, const std::string& reason) {
-    any_actor_ref proxy;
+    std::vector<any_actor_ref> proxies;  // its typed and its opaque proxy
     {
         std::lock_guard g(mutex_);
-        auto it = peer.proxies.find(id);
-        if (it == peer.proxies.end()) return;
-        proxy = it->second;
-        peer.proxies.erase(it);
+        for (auto it = peer.proxies.lower_bound({id, {}}); it != peer.proxies.end() && it->first.first == id;) {
+            proxies.push_back(it->second);
+            forget_proxy(peer, it->second);
+            it = peer.proxies.erase(it);
+        }
     }
-    proxy.stop(reason);
+    for (const auto& p : proxies) p.stop(reason);
+}
+
+void node_core::proxy_stopped(const any_actor_ref& proxy) {
+    std::lock_guard g(mutex_);
+    auto p = peer_of_proxy_node_.find(proxy.id().node);
+    if (p == peer_of_proxy_node_.end()) return;
+    peer_state& peer = *p->second;
+    auto k = peer.key_of.find(proxy.id());
+    if (k == peer.key_of.end()) return;  // forgotten: its remote actor exited or the node went down
+    const proxy_key key = k->second;
+    forget_proxy(peer, proxy);
+    auto it = peer.proxies.find(key);
+    if (it == peer.proxies.end() || it->second != proxy) return;  // replaced: the new proxy renewed the watch
+    peer.proxies.erase(it);
+    auto other = peer.proxies.lower_bound({key.first, {}});
+    if (other != peer.proxies.end() && other->first.first == key.first) return;  // still watched for it
+    // Sent under the lock, as `proxy_for` sends `monitor`: a proxy made meanwhile renews the
+    // watch after this withdrawal, never before it.
+    if (peer.current) peer.current->send(frame_type::demonitor, json{{"id", key.first}});
 }
 
 void node_core::watch(const std::string& peer, std::uint64_t id, bool on) {
     auto target = sys.find(id);
+    // Proxies share the local id space; only this node's own actors can be watched.
+    if (target && target->id().node != sys.node_id()) target.reset();
+    bool fresh = false;
     {
         std::lock_guard g(mutex_);
         if (!on) {
             if (auto it = watchers_of_.find(id); it != watchers_of_.end()) it->second.erase(peer);
             return;
         }
-        if (target) watchers_of_[id].insert(peer);
+        if (target) {
+            auto [it, added] = watchers_of_.try_emplace(id);
+            it->second.insert(peer);
+            fresh = added;
+        }
     }
     // Registered first: the agent's exit event, however early, finds the watch. Monitoring
-    // an actor that stopped meanwhile reports it at once.
-    if (target) agent_.monitor(*target);
-    else if (auto l = link_to(peer)) l->send(frame_type::exit, json{{"id", id}, {"reason", "noproc"}});
+    // an actor that stopped meanwhile reports it at once. The agent monitors each actor once,
+    // however often peers watch and unwatch it.
+    if (fresh) agent_.monitor(*target);
+    else if (!target) {
+        if (auto l = link_to(peer)) l->send(frame_type::exit, json{{"id", id}, {"reason", "noproc"}});
+    }
 }
 
 std::set<std::string> node_core::take_watchers(std::uint64_t id) {
@@ -527,6 +575,7 @@ node_stats node_core::stats() const {
     std::lock_guard g(mutex_);
     node_stats s = stats_;
     s.open_connections = session_actors_.size();
+    for (const auto& [id, peers] : watchers_of_) s.remote_watchers += peers.size();
     return s;
 }
 

@@ -26,6 +26,9 @@ namespace ractor::cluster::detail {
 
 using json = nlohmann::json;
 using parked_replies = std::vector<std::pair<std::uint64_t, std::unique_ptr<pending_reply>>>;
+/// A proxy's key: the remote actor's local id and the message type name registered here
+/// (empty: an opaque proxy).
+using proxy_key = std::pair<std::uint64_t, std::string>;
 
 /// The sending half of one connection and the replies awaited through it. Shared by the
 /// session that reads the connection and by everything that sends (proxies, reply ports on
@@ -76,8 +79,10 @@ struct peer_state {
     // Guarded by the core's mutex.
     std::shared_ptr<detail::link> current;  ///< the session's link while the peer is up
     std::string current_dialer;             ///< which node dialled that session
-    std::map<std::uint64_t, any_actor_ref> proxies;  ///< by the remote actor's local id
-    std::map<actor_id, std::uint64_t> remote_id_of;  ///< proxy id -> the remote actor's local id
+    /// The proxies of the current session, by (remote local id, type name registered here,
+    /// empty for an opaque proxy): a remote actor may have a typed and an opaque proxy.
+    std::map<proxy_key, any_actor_ref> proxies;
+    std::map<actor_id, proxy_key> key_of;  ///< proxy id -> its key, while the proxy is known
     /// This peer's members in the local process groups, by (scope, group), with repetitions.
     std::map<std::pair<std::string, std::string>, std::vector<any_actor_ref>> members;
 };
@@ -129,6 +134,10 @@ public:
     void remote_exit(peer_state& peer, std::uint64_t id, const std::string& reason);
     /// `peer` wants (or no longer wants) the exit of local actor `id` reported.
     void watch(const std::string& peer, std::uint64_t id, bool on);
+    /// A proxy stopped (the agent monitors every proxy): unless its peer forgot it already
+    /// (remote exit, node down), forget it and, if it was the last proxy of its remote actor,
+    /// tell the peer to stop reporting that actor's exit.
+    void proxy_stopped(const any_actor_ref& proxy);
     /// The peers watching local actor `id`, forgetting them (the actor exited).
     std::set<std::string> take_watchers(std::uint64_t id);
 
@@ -150,9 +159,13 @@ public:
     std::string address() const;
 
 private:
-    /// The proxy of actor `id` on `peer` of message type `type` (spawned on first use);
-    /// the caller holds `mutex_`.
+    /// The proxy of actor `id` on `peer` whose message type is registered as `type` there
+    /// (spawned on first use): typed if `type` is registered here, else opaque. The caller
+    /// holds `mutex_`; null while stopping.
     any_actor_ref proxy_for(peer_state& peer, std::uint64_t id, const std::string& type);
+    /// Forgets `proxy` of `peer`: its key and its group memberships here (the caller holds
+    /// `mutex_` and removes it from `peer.proxies`).
+    void forget_proxy(peer_state& peer, const any_actor_ref& proxy);
     /// The peer named `name`, created if new; the caller holds `mutex_`.
     peer_state& peer_named(const std::string& name, std::uint64_t node_id);
     /// Applies a pg frame of `peer`; the caller holds `mutex_`.
@@ -170,10 +183,12 @@ private:
     std::vector<actor_ref<node_event>> watchers_;
     std::set<std::string> dialling_;
     std::map<actor_id, any_actor_ref> session_actors_;
-    std::map<std::uint64_t, std::set<std::string>> watchers_of_;  ///< local id -> peers to tell
+    /// Local id -> the peers to tell of its exit. An entry (even with no peer left) means the
+    /// agent monitors the actor; it goes when the actor exits.
+    std::map<std::uint64_t, std::set<std::string>> watchers_of_;
     any_actor_ref acceptor_;
     any_actor_ref agent_;
-    std::set<std::uint64_t> proxy_node_ids_;
+    std::map<std::uint64_t, peer_state*> peer_of_proxy_node_;  ///< proxy node id -> its peer
     std::uint64_t next_proxy_node_ = std::uint64_t{1} << 32;
     std::deque<std::string> log_;
     node_stats stats_;

@@ -15,6 +15,7 @@
 #include <ractor/cluster/lookup_result.hpp>
 #include <ractor/cluster/node_event.hpp>
 #include <ractor/cluster/node_options.hpp>
+#include <ractor/cluster/opaque_message.hpp>
 #include <ractor/cluster/reply_port_serializer.hpp>
 
 namespace ractor::cluster {
@@ -36,6 +37,9 @@ struct node_stats {
     std::uint64_t refused = 0;          ///< handshakes refused or failed (wrong cookie, time-out, ...)
     std::uint64_t protocol_errors = 0;  ///< connections closed for bad input
     std::uint64_t undelivered = 0;      ///< messages that could not be encoded, decoded or delivered
+    /// Watches peers hold on this node's actors (one per actor and watching peer): the exits
+    /// this node will report. A peer drops its watch when its last proxy of the actor stops.
+    std::size_t remote_watchers = 0;
 };
 
 /// One node of a cluster (Erlang's distribution, ractor_cluster's NodeServer).
@@ -43,9 +47,10 @@ struct node_stats {
 /// Runs as actors of `system`: an acceptor, one session actor per connection and one agent
 /// that keeps process groups and remote monitors in sync. Message types that cross the wire
 /// must be registered (the same name on every node) and serialisable with nlohmann_json's
-/// `to_json`/`from_json`. Destroy the node before its actor system, or `attach` it to the
-/// system so that it goes with it (what a simulated crash needs); references to remote
-/// actors must not be used after the node is gone.
+/// `to_json`/`from_json`; group members of other types appear as proxies of
+/// `opaque_message`, which can be monitored but not sent to. Destroy the node before its
+/// actor system, or `attach` it to the system so that it goes with it (what a simulated crash
+/// needs); references to remote actors must not be used after the node is gone.
 class node {
 public:
     /// Starts the node on `system` and, if `options.listen_address` is set, listens there.

@@ -1,0 +1,162 @@
+#pragma once
+// What the cluster conformance suites share: messages that cross the wire (with their
+// nlohmann_json serialisers), small actors, a test node (an actor system and its cluster
+// node with short timings) and polling helpers that run on the backend's clock.
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <ractor/cluster/node.hpp>
+
+#include "support/backends.hpp"
+#include "support/test_actors.hpp"
+
+// ---- messages that cross the wire -----------------------------------------------------
+
+namespace ractor::testing {
+
+namespace echo_msg {
+struct note { std::string text; };                                 ///< cast: logged
+struct shout { std::string text; reply_port<std::string> port; };  ///< call: answered "text!"
+}  // namespace echo_msg
+using echo_message = std::variant<echo_msg::note, echo_msg::shout>;
+
+/// Holds every request without answering (a remote handler that never replies).
+struct hold_request { reply_port<int> port; };
+
+}  // namespace ractor::testing
+
+template <>
+struct nlohmann::adl_serializer<ractor::testing::echo_message> {
+    static void to_json(json& j, const ractor::testing::echo_message& m) {
+        namespace msg = ractor::testing::echo_msg;
+        if (auto* n = std::get_if<msg::note>(&m)) j = json{{"note", n->text}};
+        else {
+            const auto& s = std::get<msg::shout>(m);
+            j = json{{"shout", s.text}, {"port", s.port}};
+        }
+    }
+    static ractor::testing::echo_message from_json(const json& j) {
+        namespace msg = ractor::testing::echo_msg;
+        if (j.contains("note")) return msg::note{j.at("note").get<std::string>()};
+        return msg::shout{j.at("shout").get<std::string>(), j.at("port").get<ractor::reply_port<std::string>>()};
+    }
+};
+
+template <>
+struct nlohmann::adl_serializer<ractor::testing::hold_request> {
+    static void to_json(json& j, const ractor::testing::hold_request& h) { j = json{{"port", h.port}}; }
+    static ractor::testing::hold_request from_json(const json& j) {
+        return {j.at("port").get<ractor::reply_port<int>>()};
+    }
+};
+
+namespace ractor::testing {
+
+struct echo : actor<echo_message, std::monostate, log_ptr> {
+    log_ptr log;
+    std::monostate pre_start(actor_ref<echo_message>, log_ptr l) {
+        log = std::move(l);
+        return {};
+    }
+    void handle(actor_ref<echo_message>, echo_message msg, std::monostate&) {
+        std::visit(overloaded{[&](echo_msg::note& n) { log->add(n.text); },
+                              [&](echo_msg::shout& s) { s.port.send(s.text + "!"); }},
+                   msg);
+    }
+};
+
+struct holder : actor<hold_request, std::vector<reply_port<int>>> {
+    void handle(actor_ref<hold_request>, hold_request r, std::vector<reply_port<int>>& held) {
+        held.push_back(std::move(r.port));
+    }
+};
+
+struct idle : actor<int> {
+    void handle(actor_ref<int>, int, std::monostate&) {}
+};
+
+/// Records node events as lines "up n2" / "down n2".
+struct node_watcher : actor<cluster::node_event, std::monostate, log_ptr> {
+    log_ptr log;
+    std::monostate pre_start(actor_ref<cluster::node_event>, log_ptr l) {
+        log = std::move(l);
+        return {};
+    }
+    void handle(actor_ref<cluster::node_event>, cluster::node_event e, std::monostate&) {
+        log->add((e.what == cluster::node_event::kind::up ? "up " : "down ") + e.node);
+    }
+};
+
+/// Short timings so failures are detected quickly on both backends.
+inline cluster::node_options options_for(test_backend& backend, const std::string& name, std::string cookie = "secret") {
+    using namespace std::chrono_literals;
+    cluster::node_options o;
+    o.name = name;
+    o.cookie = std::move(cookie);
+    o.listen_address = backend.listen_address(name);
+    o.heartbeat_interval = 100ms;
+    o.node_down_timeout = 1s;
+    o.reconnect_backoff_min = 20ms;
+    o.reconnect_backoff_max = 200ms;
+    o.connect_timeout = 2s;
+    o.lookup_timeout = 2s;
+    return o;
+}
+
+/// One node: an actor system and its cluster node (destroyed first).
+struct test_node {
+    test_node(test_backend& backend, const std::string& name, std::string cookie = "secret")
+        : sys(backend.add_node(name)), node(sys, options_for(backend, name, std::move(cookie))) {
+        node.register_message<echo_message>("echo");
+        node.register_message<hold_request>("hold");
+    }
+    std::uint64_t id() const { return sys.node_id(); }
+
+    actor_system sys;
+    cluster::node node;
+};
+
+/// Polls `done` every 10 ms of the backend's clock (virtual on sim), at most 10 s.
+inline bool eventually(actor_system& sys, const std::function<bool()>& done) {
+    using namespace std::chrono_literals;
+    auto sleeper = sys.spawn(idle{});
+    bool ok = done();
+    for (int i = 0; i < 1000 && !ok; ++i) {
+        sleeper.wait_for(10ms);
+        ok = done();
+    }
+    sleeper.stop();
+    return ok;
+}
+
+/// Lets `d` pass on the backend's clock.
+inline void pause(actor_system& sys, duration d) {
+    auto sleeper = sys.spawn(idle{});
+    sleeper.wait_for(d);
+    sleeper.stop();
+}
+
+inline std::string log_of(const cluster::node& n) {
+    std::string out;
+    for (const auto& line : n.log()) out += "  " + line + "\n";
+    return out;
+}
+
+inline bool sees(const test_node& n, std::vector<std::string> peers) { return n.node.nodes() == peers; }
+
+inline call_result<std::string> shout(const actor_ref<echo_message>& to, std::string text,
+                                      duration timeout = std::chrono::seconds(2)) {
+    return to.call([&](reply_port<std::string> p) { return echo_message{echo_msg::shout{text, std::move(p)}}; },
+                   timeout);
+}
+
+inline std::size_t count_of(const std::vector<std::string>& lines, const std::string& line) {
+    return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), line));
+}
+
+}  // namespace ractor::testing
