@@ -145,13 +145,12 @@ void node_core::shutdown() {
     std::vector<any_actor_ref> proxies;
     {
         std::lock_guard g(mutex_);
-        for (auto& [name, p] : peers_) {
-            peers.push_back(p.get());
-            for (auto& [id, proxy] : p->proxies) proxies.push_back(proxy);
-        }
+        for (auto& [name, p] : peers_) peers.push_back(p.get());
+        proxies.swap(spawned_proxies_);  // none is made once stopping
     }
     for (auto* p : peers) session_ended(p, link_to(*p), "this node shut down");
-    // Proxies point at their peer's state: none may outlive the node.
+    // Proxies run on their peer's runtime view and point at its state: none may outlive the
+    // node, including those already told to stop.
     for (auto& proxy : proxies) proxy.kill_and_wait();
 }
 
@@ -351,6 +350,13 @@ any_actor_ref node_core::proxy_for(peer_state& peer, std::uint64_t id, const std
                                                  : codec->second.make_proxy(sys, peer.proxy_rt, &peer, id, type);
     peer.proxies[key] = proxy;
     peer.key_of[proxy.id()] = key;
+    // Stopped ones are dropped whenever the list has doubled, so it stays in proportion to
+    // the living proxies.
+    if (spawned_proxies_.size() >= 2 * spawned_proxies_kept_) {
+        std::erase_if(spawned_proxies_, [](const any_actor_ref& p) { return p.status() == actor_status::stopped; });
+        spawned_proxies_kept_ = std::max<std::size_t>(spawned_proxies_.size(), 16);
+    }
+    spawned_proxies_.push_back(proxy);
     // Ask the peer to report the actor's exit, so monitors of the proxy see it; the agent
     // watches the proxy to take that back when the proxy stops first.
     if (peer.current) peer.current->send(frame_type::monitor, json{{"id", id}});

@@ -189,6 +189,9 @@ private:
     any_actor_ref acceptor_;
     any_actor_ref agent_;
     std::map<std::uint64_t, peer_state*> peer_of_proxy_node_;  ///< proxy node id -> its peer
+    /// Every proxy made and maybe not yet stopped, for `shutdown` to wait for.
+    std::vector<any_actor_ref> spawned_proxies_;
+    std::size_t spawned_proxies_kept_ = 16;  ///< size after the last pruning (at least 16)
     std::uint64_t next_proxy_node_ = std::uint64_t{1} << 32;
     std::deque<std::string> log_;
     node_stats stats_;
