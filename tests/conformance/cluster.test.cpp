@@ -11,6 +11,7 @@
 #include <ractor/cluster/wire.hpp>
 
 #include "support/backends.hpp"
+#include "support/cluster_fixture.hpp"
 #include "support/test_actors.hpp"
 
 using namespace ractor;
@@ -19,141 +20,6 @@ using namespace std::chrono_literals;
 using cluster::lookup_status;
 using cluster::node_event;
 using json = nlohmann::json;
-
-// ---- messages that cross the wire -----------------------------------------------------
-
-namespace echo_msg {
-struct note { std::string text; };                                 ///< cast: logged
-struct shout { std::string text; reply_port<std::string> port; };  ///< call: answered "text!"
-}  // namespace echo_msg
-using echo_message = std::variant<echo_msg::note, echo_msg::shout>;
-
-/// Holds every request without answering (a remote handler that never replies).
-struct hold_request { reply_port<int> port; };
-
-template <>
-struct nlohmann::adl_serializer<echo_message> {
-    static void to_json(json& j, const echo_message& m) {
-        if (auto* n = std::get_if<echo_msg::note>(&m)) j = json{{"note", n->text}};
-        else {
-            const auto& s = std::get<echo_msg::shout>(m);
-            j = json{{"shout", s.text}, {"port", s.port}};
-        }
-    }
-    static echo_message from_json(const json& j) {
-        if (j.contains("note")) return echo_msg::note{j.at("note").get<std::string>()};
-        return echo_msg::shout{j.at("shout").get<std::string>(), j.at("port").get<reply_port<std::string>>()};
-    }
-};
-
-template <>
-struct nlohmann::adl_serializer<hold_request> {
-    static void to_json(json& j, const hold_request& h) { j = json{{"port", h.port}}; }
-    static hold_request from_json(const json& j) { return {j.at("port").get<reply_port<int>>()}; }
-};
-
-namespace {
-
-struct echo : actor<echo_message, std::monostate, log_ptr> {
-    log_ptr log;
-    std::monostate pre_start(actor_ref<echo_message>, log_ptr l) {
-        log = std::move(l);
-        return {};
-    }
-    void handle(actor_ref<echo_message>, echo_message msg, std::monostate&) {
-        std::visit(overloaded{[&](echo_msg::note& n) { log->add(n.text); },
-                              [&](echo_msg::shout& s) { s.port.send(s.text + "!"); }},
-                   msg);
-    }
-};
-
-struct holder : actor<hold_request, std::vector<reply_port<int>>> {
-    void handle(actor_ref<hold_request>, hold_request r, std::vector<reply_port<int>>& held) {
-        held.push_back(std::move(r.port));
-    }
-};
-
-struct idle : actor<int> {
-    void handle(actor_ref<int>, int, std::monostate&) {}
-};
-
-/// Records node events as lines "up n2" / "down n2".
-struct node_watcher : actor<node_event, std::monostate, log_ptr> {
-    log_ptr log;
-    std::monostate pre_start(actor_ref<node_event>, log_ptr l) {
-        log = std::move(l);
-        return {};
-    }
-    void handle(actor_ref<node_event>, node_event e, std::monostate&) {
-        log->add((e.what == node_event::kind::up ? "up " : "down ") + e.node);
-    }
-};
-
-/// Short timings so failures are detected quickly on both backends.
-cluster::node_options options_for(test_backend& backend, const std::string& name, std::string cookie = "secret") {
-    cluster::node_options o;
-    o.name = name;
-    o.cookie = std::move(cookie);
-    o.listen_address = backend.listen_address(name);
-    o.heartbeat_interval = 100ms;
-    o.node_down_timeout = 1s;
-    o.reconnect_backoff_min = 20ms;
-    o.reconnect_backoff_max = 200ms;
-    o.connect_timeout = 2s;
-    o.lookup_timeout = 2s;
-    return o;
-}
-
-/// One node: an actor system and its cluster node (destroyed first).
-struct test_node {
-    test_node(test_backend& backend, const std::string& name, std::string cookie = "secret")
-        : sys(backend.add_node(name)), node(sys, options_for(backend, name, std::move(cookie))) {
-        node.register_message<echo_message>("echo");
-        node.register_message<hold_request>("hold");
-    }
-    std::uint64_t id() const { return sys.node_id(); }
-
-    actor_system sys;
-    cluster::node node;
-};
-
-/// Polls `done` every 10 ms of the backend's clock (virtual on sim), at most 10 s.
-bool eventually(actor_system& sys, const std::function<bool()>& done) {
-    auto sleeper = sys.spawn(idle{});
-    bool ok = done();
-    for (int i = 0; i < 1000 && !ok; ++i) {
-        sleeper.wait_for(10ms);
-        ok = done();
-    }
-    sleeper.stop();
-    return ok;
-}
-
-/// Lets `d` pass on the backend's clock.
-void pause(actor_system& sys, duration d) {
-    auto sleeper = sys.spawn(idle{});
-    sleeper.wait_for(d);
-    sleeper.stop();
-}
-
-std::string log_of(const cluster::node& n) {
-    std::string out;
-    for (const auto& line : n.log()) out += "  " + line + "\n";
-    return out;
-}
-
-bool sees(const test_node& n, std::vector<std::string> peers) { return n.node.nodes() == peers; }
-
-call_result<std::string> shout(const actor_ref<echo_message>& to, std::string text, duration timeout = 2s) {
-    return to.call([&](reply_port<std::string> p) { return echo_message{echo_msg::shout{text, std::move(p)}}; },
-                   timeout);
-}
-
-std::size_t count_of(const std::vector<std::string>& lines, const std::string& line) {
-    return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), line));
-}
-
-}  // namespace
 
 CONFORMANCE_TEST("a session stays up while idle", "[cluster]") {
     test_node n1(backend, "n1"), n2(backend, "n2");
@@ -223,7 +89,7 @@ CONFORMANCE_TEST("remote cast, call and name lookup", "[cluster]") {
     CHECK(n1.node.stats().undelivered == 0);
 }
 
-CONFORMANCE_TEST("a remote call times out when the reply does not come", "[cluster]") {
+CONFORMANCE_TEST("a remote call times out across a partition or when the reply does not come", "[cluster]") {
     test_node n1(backend, "n1"), n2(backend, "n2");
     n1.sys.spawn(holder{}, {}, {.name = "holder"});
     n1.sys.spawn(echo{}, make_log(), {.name = "echo"});
@@ -234,13 +100,12 @@ CONFORMANCE_TEST("a remote call times out when the reply does not come", "[clust
     CHECK(r.is_timeout());
 
     auto server = n2.node.where_is<echo_message>("n1", "echo").value();
-    if (backend.partition(n1.id(), n2.id())) {
-        auto cut = shout(server, "lost", 100ms);  // shorter than the node-down timeout
-        CHECK(cut.is_timeout());
-        REQUIRE(eventually(n2.sys, [&] { return n2.node.nodes().empty(); }));
-        auto after = shout(server, "gone", 100ms);  // the proxy is gone: an error at once
-        CHECK(after.is_sender_error());
-    }
+    REQUIRE(backend.partition(n1.id(), n2.id()));
+    auto cut = shout(server, "lost", 100ms);  // shorter than the node-down timeout
+    CHECK(cut.is_timeout());
+    REQUIRE(eventually(n2.sys, [&] { return n2.node.nodes().empty(); }));
+    auto after = shout(server, "gone", 100ms);  // the proxy is gone: an error at once
+    CHECK(after.is_sender_error());
 }
 
 CONFORMANCE_TEST("process groups converge after joins, leaves and node loss", "[cluster]") {
@@ -295,11 +160,10 @@ CONFORMANCE_TEST("process groups converge after joins, leaves and node loss", "[
 }
 
 CONFORMANCE_TEST("remote monitors see exits and noconnection", "[cluster]") {
-    auto n1 = std::make_unique<test_node>(backend, "n1");
-    test_node n2(backend, "n2");
-    auto first = n1->sys.spawn(echo{}, make_log(), {.name = "first"});
-    n1->sys.spawn(echo{}, make_log(), {.name = "second"});
-    n2.node.connect(n1->node.address());
+    test_node n1(backend, "n1"), n2(backend, "n2");
+    auto first = n1.sys.spawn(echo{}, make_log(), {.name = "first"});
+    n1.sys.spawn(echo{}, make_log(), {.name = "second"});
+    n2.node.connect(n1.node.address());
     REQUIRE(eventually(n2.sys, [&] { return sees(n2, {"n1"}); }));
     auto r1 = n2.node.where_is<echo_message>("n1", "first").value();
     auto r2 = n2.node.where_is<echo_message>("n1", "second").value();
@@ -318,7 +182,7 @@ CONFORMANCE_TEST("remote monitors see exits and noconnection", "[cluster]") {
     CHECK(seen[0].who == r1.id());
     CHECK(seen[0].reason == "retired");
 
-    if (!backend.partition(n1->id(), n2.id())) n1.reset();  // TCP: the node goes away
+    REQUIRE(backend.partition(n1.id(), n2.id()));
     seen = await_events(watcher, 2);
     REQUIRE(seen.size() == 2);
     CHECK(seen[1].who == r2.id());
@@ -331,28 +195,46 @@ CONFORMANCE_TEST("remote monitors see exits and noconnection", "[cluster]") {
     CHECK(supervised[0].reason == "noconnection");
 }
 
-CONFORMANCE_TEST("a session comes back after a partition or a reset and traffic resumes", "[cluster]") {
-    test_node n1(backend, "n1"), n2(backend, "n2");
-    auto log = make_log();
-    n1.sys.spawn(echo{}, make_log(), {.name = "echo"});
-    n2.node.monitor_nodes(n2.sys.spawn(node_watcher{}, log));
-    n2.node.connect(n1.node.address());
-    REQUIRE(eventually(n2.sys, [&] { return sees(n2, {"n1"}); }));
-    CHECK(shout(n2.node.where_is<echo_message>("n1", "echo").value(), "before").value() == "before!");
+namespace {
 
-    if (backend.partition(n1.id(), n2.id())) {
-        REQUIRE(eventually(n2.sys, [&] { return n2.node.nodes().empty() && n1.node.nodes().empty(); }));
-        pause(n2.sys, 1s);  // redials fail meanwhile
-        CHECK(n2.node.nodes().empty());
-        backend.heal(n1.id(), n2.id());
-    } else {
-        REQUIRE(n1.node.reset_connection("n2"));
+/// n1 with an "echo" actor and n2 connected to it, logging n2's node events into `log`.
+struct watched_pair {
+    explicit watched_pair(test_backend& backend) : n1(backend, "n1"), n2(backend, "n2") {
+        n1.sys.spawn(echo{}, make_log(), {.name = "echo"});
+        n2.node.monitor_nodes(n2.sys.spawn(node_watcher{}, log));
+        n2.node.connect(n1.node.address());
+        REQUIRE(eventually(n2.sys, [&] { return sees(n2, {"n1"}); }));
+        CHECK(shout(n2.node.where_is<echo_message>("n1", "echo").value(), "before").value() == "before!");
     }
-    REQUIRE(eventually(n2.sys, [&] { return count_of(log->lines(), "up n1") == 2 && sees(n2, {"n1"}); }));
-    CHECK(count_of(log->lines(), "down n1") == 1);
-    auto again = n2.node.where_is<echo_message>("n1", "echo");
-    REQUIRE(again.ok());
-    CHECK(shout(again.value(), "after").value() == "after!");
+    /// Waits for the session to come back once it went down, and checks a call through it.
+    void check_back() {
+        REQUIRE(eventually(n2.sys, [&] { return count_of(log->lines(), "up n1") == 2 && sees(n2, {"n1"}); }));
+        CHECK(count_of(log->lines(), "down n1") == 1);
+        auto again = n2.node.where_is<echo_message>("n1", "echo");
+        REQUIRE(again.ok());
+        CHECK(shout(again.value(), "after").value() == "after!");
+    }
+
+    log_ptr log = make_log();
+    test_node n1, n2;
+};
+
+}  // namespace
+
+CONFORMANCE_TEST("a session reconnects after a partition heals and traffic resumes", "[cluster]") {
+    watched_pair p(backend);
+    REQUIRE(backend.partition(p.n1.id(), p.n2.id()));
+    REQUIRE(eventually(p.n2.sys, [&] { return p.n2.node.nodes().empty() && p.n1.node.nodes().empty(); }));
+    pause(p.n2.sys, 1s);  // redials fail meanwhile
+    CHECK(p.n2.node.nodes().empty());
+    REQUIRE(backend.heal(p.n1.id(), p.n2.id()));
+    p.check_back();
+}
+
+CONFORMANCE_TEST("a session comes back after a connection reset and traffic resumes", "[cluster]") {
+    watched_pair p(backend);
+    REQUIRE(p.n1.node.reset_connection("n2"));
+    p.check_back();
 }
 
 CONFORMANCE_TEST("a wrong cookie is refused and the node keeps serving others", "[cluster]") {
@@ -433,8 +315,10 @@ CONFORMANCE_TEST("an undecodable message fails its call at once and is counted",
     cluster::node odd(odd_sys, options_for(backend, "odd"));
     odd.register_message<hold_request>("echo");
     odd.connect(n1.node.address());
-    REQUIRE(eventually(n1.sys, [&] { return sees(n1, {"odd"}); }));
+    // Both ends: the dialler registers its session only after n1's acknowledgement.
+    REQUIRE(eventually(n1.sys, [&] { return sees(n1, {"odd"}) && odd.is_connected("n1"); }));
     auto mismatched = odd.where_is<hold_request>("n1", "echo");
+    INFO(mismatched.error());
     REQUIRE(mismatched.ok());
     auto r = mismatched.value().call([](reply_port<int> p) { return hold_request{std::move(p)}; }, 10s);
     REQUIRE(r.is_sender_error());

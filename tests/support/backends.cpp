@@ -43,6 +43,14 @@ public:
         return "backend asio, " + std::to_string(host_.threads()) + " worker threads";
     }
     std::string listen_address(const std::string&) const override { return "127.0.0.1:0"; }
+    bool partition(std::uint64_t a, std::uint64_t b) override {
+        host_.partition(a, b);
+        return true;
+    }
+    bool heal(std::uint64_t a, std::uint64_t b) override {
+        host_.heal(a, b);
+        return true;
+    }
 
 private:
     asio_backend::runtime_host host_{asio_backend::host_options{.threads = 2}};

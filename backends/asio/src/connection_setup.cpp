@@ -58,12 +58,33 @@ void connection_setup::connect_to(const boost::asio::ip::tcp::resolver::results_
                 self->fail("cannot connect to " + self->peer_ + ": " + ec.message());
                 return;
             }
-            self->established(boost::asio::ssl::stream_base::client);
+            self->opened();
         });
 }
 
-void connection_setup::accept(boost::asio::ip::tcp::socket socket) {
+void connection_setup::opened() {
+    boost::system::error_code local_ec, remote_ec;
+    const auto local = socket_.local_endpoint(local_ec);
+    const auto remote = socket_.remote_endpoint(remote_ec);
+    if (local_ec || remote_ec) {
+        fail("cannot connect to " + peer_ + ": " + (local_ec ? local_ec : remote_ec).message());
+        return;
+    }
+    link_ = settings_->faults.opened(settings_->node, local, remote);
+    if (!link_.cut()) {
+        established(boost::asio::ssl::stream_base::client);
+        return;
+    }
+    // Nothing is sent on a held socket; the other end, if it got accepted, hears nothing.
+    handshake_timer_.expires_after(partitioned_connect_time_limit);
+    handshake_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
+        if (!e) self->cancel("cannot connect to " + self->peer_ + ": connection timed out");
+    });
+}
+
+void connection_setup::accept(boost::asio::ip::tcp::socket socket, link_faults::link link) {
     socket_ = std::move(socket);
+    link_ = std::move(link);
     established(boost::asio::ssl::stream_base::server);
 }
 
@@ -72,7 +93,7 @@ void connection_setup::established(boost::asio::ssl::stream_base::handshake_type
     // Frames are gathered into writes already; Nagle would only add latency.
     socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
     if (!settings_->tls) {
-        succeed(make_tcp_connection(std::move(socket_), settings_));
+        succeed(make_tcp_connection(std::move(socket_), settings_, std::move(link_)));
         return;
     }
     tls_.emplace(std::move(socket_), *settings_->tls);
@@ -89,7 +110,7 @@ void connection_setup::established(boost::asio::ssl::stream_base::handshake_type
             self->fail(failed + "failed: " + ec.message());
             return;
         }
-        self->succeed(make_tcp_connection(std::move(*self->tls_), self->settings_));
+        self->succeed(make_tcp_connection(std::move(*self->tls_), self->settings_, std::move(self->link_)));
     });
 }
 

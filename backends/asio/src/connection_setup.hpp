@@ -1,6 +1,7 @@
 #pragma once
 // Turns a socket into a connection: resolve and connect (client), then the TLS handshake.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include <ractor/runtime/transport.hpp>
 
+#include "link_faults.hpp"
 #include "net_settings.hpp"
 #include "tcp_connection.hpp"
 
@@ -23,7 +25,14 @@ namespace ractor::asio_backend {
 ///
 /// The same steps serve both ends: a connecting node resolves, connects and (with TLS) does
 /// the client handshake; an accepting node does the server handshake. Exactly one call of the
-/// completion function reports a connection or an error.
+/// completion function reports a connection or an error. A connect that reaches a node of the
+/// same host across a partition gets no answer: its socket is held, silent, and the attempt
+/// fails with `connection timed out` after `partitioned_connect_time_limit` (or at the
+/// caller's deadline, which abandons it).
+/// How long a connect across a partition goes unanswered before it fails (as the simulator's
+/// default `network.connect_timeout`).
+inline constexpr std::chrono::seconds partitioned_connect_time_limit{5};
+
 class connection_setup final : public std::enable_shared_from_this<connection_setup> {
 public:
     using done_fn = std::function<void(std::unique_ptr<connection>, std::string error)>;
@@ -34,8 +43,8 @@ public:
 
     /// Resolves `host` unless it is a numeric address, connects, then handshakes.
     void connect(const std::string& host, std::uint16_t port);
-    /// Handshakes on an accepted socket.
-    void accept(boost::asio::ip::tcp::socket socket);
+    /// Handshakes on an accepted socket, whose place in the host's link-fault table is `link`.
+    void accept(boost::asio::ip::tcp::socket socket, link_faults::link link);
     /// Gives up with `reason` unless already done.
     void cancel(const std::string& reason);
     /// The executor of the io_context everything here runs on.
@@ -43,6 +52,8 @@ public:
 
 private:
     void connect_to(const boost::asio::ip::tcp::resolver::results_type& endpoints);
+    /// Checks the host's partitions once a connect has reached its listener.
+    void opened();
     void established(boost::asio::ssl::stream_base::handshake_type role);
     void succeed(std::unique_ptr<connection> c);
     void fail(std::string error);
@@ -53,7 +64,8 @@ private:
     boost::asio::ip::tcp::resolver resolver_;
     boost::asio::ip::tcp::socket socket_;
     std::optional<tls_stream> tls_;
-    boost::asio::steady_timer handshake_timer_;
+    link_faults::link link_;
+    boost::asio::steady_timer handshake_timer_;  // also times a connect held by a partition
     bool finished_ = false;
 };
 

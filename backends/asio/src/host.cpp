@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <stdexcept>
 
 #include "tcp_transport.hpp"
 #include "worker.hpp"
@@ -23,6 +24,16 @@ thread_local waiter_cache this_thread_waiter;
 unsigned thread_count(const host_options& opts) {
     if (opts.threads != 0) return opts.threads;
     return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// Throws `std::invalid_argument` unless `a` and `b` are 0 or ids of the host's `nodes` nodes.
+void check_node_ids(const char* what, std::uint64_t a, std::uint64_t b, std::size_t nodes) {
+    for (const std::uint64_t id : {a, b}) {
+        if (id > nodes) {
+            throw std::invalid_argument(std::string(what) + ": no node " + std::to_string(id) + " (the host has " +
+                                        std::to_string(nodes) + " nodes)");
+        }
+    }
 }
 
 }  // namespace
@@ -51,18 +62,20 @@ host::~host() {
     // Timers that never fired go while every worker and node still exists: their callbacks'
     // captures may reach the clock or a node's trace sink as they are destroyed.
     for (auto& w : workers_) w->drop_timers();
+    // Sockets kept open across a partition, too.
+    faults_.drop_held();
     // The io_contexts go next, while the nodes and the rest of the host still exist: their
     // pending socket handlers hold connections, whose teardown asks the host whether it stops.
     workers_.clear();
 }
 
 ractor::runtime& host::add_node(std::string name, const node_network_options& net) {
-    auto transport = std::make_unique<tcp_transport>(*this, executor_, opts_.max_frame_size, net);
     std::lock_guard<std::mutex> lock(nodes_mutex_);
+    const std::uint64_t id = nodes_.size() + 1;
+    auto transport = std::make_unique<tcp_transport>(*this, id, executor_, opts_.max_frame_size, net);
     auto trace = opts_.trace ? std::make_unique<recording_trace_sink>() : nullptr;
     trace_sink* sink = trace.get();
     tcp_transport* network = transport.get();
-    const std::uint64_t id = nodes_.size() + 1;
     nodes_.push_back(node{std::move(name), std::move(trace), std::move(transport),
                           ractor::runtime{
                               .executor = executor_,
@@ -74,6 +87,20 @@ ractor::runtime& host::add_node(std::string name, const node_network_options& ne
                               .net = network,
                           }});
     return nodes_.back().runtime;
+}
+
+void host::partition(std::uint64_t a, std::uint64_t b) {
+    std::lock_guard<std::mutex> lock(nodes_mutex_);
+    check_node_ids("runtime_host::partition", a, b, nodes_.size());
+    faults_.partition(a, b, nodes_.size());
+}
+
+void host::heal(std::uint64_t a, std::uint64_t b) {
+    {
+        std::lock_guard<std::mutex> lock(nodes_mutex_);
+        check_node_ids("runtime_host::heal", a, b, nodes_.size());
+    }
+    faults_.heal(a, b);  // runs the held closes: not under the nodes' lock
 }
 
 void host::shutdown() {

@@ -19,6 +19,7 @@
 
 #include "asio_clock.hpp"
 #include "fiber_executor.hpp"
+#include "link_faults.hpp"
 #include "os_entropy.hpp"
 #include "waiter.hpp"
 
@@ -37,6 +38,12 @@ public:
     host& operator=(const host&) = delete;
 
     ractor::runtime& add_node(std::string name, const node_network_options& net);
+    /// See `runtime_host::partition`.
+    void partition(std::uint64_t a, std::uint64_t b);
+    /// See `runtime_host::heal`.
+    void heal(std::uint64_t a, std::uint64_t b);
+    /// The partitions between this host's nodes, consulted by their connections.
+    link_faults& faults() noexcept { return faults_; }
     void shutdown();
     unsigned threads() const noexcept { return static_cast<unsigned>(workers_.size()); }
 
@@ -75,6 +82,7 @@ private:
     fiber_executor executor_;
     asio_clock clock_;
     os_entropy entropy_;
+    link_faults faults_;
     std::vector<std::unique_ptr<worker>> workers_;
     std::atomic<bool> stopping_{false};
     std::atomic<unsigned> turn_{0};

@@ -1,7 +1,8 @@
 #pragma once
-// What every socket of one node's transport shares: its host, limits and TLS context.
+// What every socket of one node's transport shares: its host, node, limits and TLS context.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include <boost/asio/ssl/context.hpp>
@@ -11,10 +12,15 @@
 namespace ractor::asio_backend {
 
 class host;
+class link_faults;
 
 /// The settings of one node's transport, shared (and kept alive) by its sockets' handlers.
 struct net_settings {
     asio_backend::host& host;
+    /// The host's partitions, which every connection consults.
+    link_faults& faults;
+    /// The node's id in its host.
+    std::uint64_t node;
     ractor::executor& executor;
     std::size_t max_frame_size;
     /// The node's TLS context; null for plain TCP.

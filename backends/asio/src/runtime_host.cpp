@@ -14,6 +14,14 @@ ractor::runtime& runtime_host::add_node(std::string name, node_network_options n
     return host_->add_node(std::move(name), net);
 }
 
+void runtime_host::partition(std::uint64_t a, std::uint64_t b) {
+    host_->partition(a, b);
+}
+
+void runtime_host::heal(std::uint64_t a, std::uint64_t b) {
+    host_->heal(a, b);
+}
+
 void runtime_host::shutdown() {
     host_->shutdown();
 }

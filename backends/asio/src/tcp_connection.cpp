@@ -30,9 +30,11 @@ constexpr std::chrono::seconds linger_time{2};
 }  // namespace
 
 template <class Stream>
-stream_core<Stream>::stream_core(Stream stream, std::shared_ptr<const net_settings> settings)
+stream_core<Stream>::stream_core(Stream stream, std::shared_ptr<const net_settings> settings,
+                                 link_faults::link link)
     : stream_(std::move(stream)),
       settings_(std::move(settings)),
+      link_(std::move(link)),
       received_(settings_->executor),
       decoder_(settings_->max_frame_size),
       read_buffer_(read_chunk),
@@ -48,9 +50,13 @@ bool stream_core<Stream>::send(frame_bytes frame) {
     if (frame.size() > settings_->max_frame_size) return false;
     // Once the host stops, nothing runs the io_context any more (and it may be going away).
     if (settings_->host.stopping()) return false;
+    // A partition drops the frame as it is sent, as a cut cable would: the connection stays
+    // open, and frames queued before the cut still leave in order.
+    const bool cut = link_.cut();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (closed_) return false;
+        if (cut) return true;
         outgoing_.push_back(std::move(frame));
         if (writing_) return true;
         writing_ = true;
@@ -195,10 +201,20 @@ void stream_core<Stream>::finish(std::string reason) {
         closed_ = true;
         outgoing_.clear();
     }
+    linger_.cancel();
+    // The end of a connection is news for the peer too: across a partition the socket stays
+    // open, silent, until the heal.
+    const bool held = link_.hold_until_heal([self = this->shared_from_this()] {
+        boost::asio::post(self->stream_.get_executor(), [self] { self->close_socket(); });
+    });
+    if (!held) close_socket();
+}
+
+template <class Stream>
+void stream_core<Stream>::close_socket() {
     boost::system::error_code ignored;
     stream_.lowest_layer().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
     stream_.lowest_layer().close(ignored);
-    linger_.cancel();
 }
 
 template <class Stream>
@@ -214,18 +230,18 @@ std::string stream_core<Stream>::describe_end(const boost::system::error_code& e
 }
 
 template <class Stream>
-std::unique_ptr<connection> make_tcp_connection(Stream stream,
-                                                std::shared_ptr<const net_settings> settings) {
-    auto core = std::make_shared<stream_core<Stream>>(std::move(stream), std::move(settings));
+std::unique_ptr<connection> make_tcp_connection(Stream stream, std::shared_ptr<const net_settings> settings,
+                                                link_faults::link link) {
+    auto core = std::make_shared<stream_core<Stream>>(std::move(stream), std::move(settings), std::move(link));
     core->start();
     return std::make_unique<tcp_connection<Stream>>(std::move(core));
 }
 
 template class stream_core<plain_stream>;
 template class stream_core<tls_stream>;
-template std::unique_ptr<connection> make_tcp_connection(plain_stream,
-                                                         std::shared_ptr<const net_settings>);
-template std::unique_ptr<connection> make_tcp_connection(tls_stream,
-                                                         std::shared_ptr<const net_settings>);
+template std::unique_ptr<connection> make_tcp_connection(plain_stream, std::shared_ptr<const net_settings>,
+                                                         link_faults::link);
+template std::unique_ptr<connection> make_tcp_connection(tls_stream, std::shared_ptr<const net_settings>,
+                                                         link_faults::link);
 
 }  // namespace ractor::asio_backend

@@ -18,6 +18,7 @@
 #include <ractor/runtime/transport.hpp>
 
 #include "frame_decoder.hpp"
+#include "link_faults.hpp"
 #include "net_settings.hpp"
 
 namespace ractor::asio_backend {
@@ -31,11 +32,13 @@ using tls_stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 ///
 /// The stream is touched only on its io_context's thread (one worker): `send` and `close`
 /// from other threads queue under the mutex and post. One read is always outstanding; at most
-/// one write is, with the frames queued behind it gathered into the next write.
+/// one write is, with the frames queued behind it gathered into the next write. While a
+/// partition of the host separates the connection's two nodes, `send` drops frames silently
+/// and a connection that ends keeps its socket open until the heal.
 template <class Stream>
 class stream_core final : public std::enable_shared_from_this<stream_core<Stream>> {
 public:
-    stream_core(Stream stream, std::shared_ptr<const net_settings> settings);
+    stream_core(Stream stream, std::shared_ptr<const net_settings> settings, link_faults::link link);
 
     /// Starts the read loop (on the stream's thread, or before any other thread sees it).
     void start();
@@ -55,10 +58,12 @@ private:
     void close_when_flushed();
     /// Closes the socket and the receiving end with `reason` (stream thread only).
     void finish(std::string reason);
+    void close_socket();
     std::string describe_end(const boost::system::error_code& ec) const;
 
     Stream stream_;
     std::shared_ptr<const net_settings> settings_;
+    const link_faults::link link_;
     detail::frame_queue received_;
 
     // Stream thread only.
@@ -99,9 +104,10 @@ private:
 };
 
 /// Wraps an established stream (connected, and for TLS handshaken) into a connection whose
-/// read loop has started. Called on the stream's thread.
+/// read loop has started; `link` is its place in the host's link-fault table. Called on the
+/// stream's thread.
 template <class Stream>
-std::unique_ptr<connection> make_tcp_connection(Stream stream,
-                                                std::shared_ptr<const net_settings> settings);
+std::unique_ptr<connection> make_tcp_connection(Stream stream, std::shared_ptr<const net_settings> settings,
+                                                link_faults::link link);
 
 }  // namespace ractor::asio_backend

@@ -16,21 +16,41 @@ namespace {
 
 /// How long the loop waits after a failed accept (out of descriptors, say) before it retries.
 constexpr std::chrono::milliseconds accept_retry_delay{50};
+/// How a socket accepted during a partition waits for its opener to be known: steps, up to 100 ms.
+constexpr std::chrono::milliseconds opener_wait_step{1};
+constexpr int opener_wait_steps = 100;
 
 }  // namespace
 
+/// An accepted socket before its handshake.
+struct acceptor_core::arrival {
+    boost::asio::ip::tcp::socket socket;
+    boost::asio::ip::tcp::endpoint peer;
+    link_faults::link link;
+    boost::asio::steady_timer timer;
+    int waits = 0;
+};
+
 acceptor_core::acceptor_core(boost::asio::ip::tcp::acceptor acceptor,
-                             std::shared_ptr<const net_settings> settings)
+                             std::shared_ptr<const net_settings> settings,
+                             const boost::asio::ip::tcp::endpoint& bound)
     : acceptor_(std::move(acceptor)),
       settings_(std::move(settings)),
       accepted_(settings_->executor),
-      retry_timer_(acceptor_.get_executor()) {}
+      retry_timer_(acceptor_.get_executor()),
+      fault_entry_(settings_->faults.add_listener(settings_->node, bound)) {}
+
+acceptor_core::~acceptor_core() {
+    settings_->faults.remove_listener(fault_entry_);
+}
 
 void acceptor_core::start() {
     boost::asio::post(acceptor_.get_executor(), [self = shared_from_this()] { self->accept_more(); });
 }
 
 void acceptor_core::close() {
+    // The port may be bound by anyone once closed: connections to it no longer lead here.
+    settings_->faults.remove_listener(fault_entry_);
     accepted_.close();
     accepted_.take_all();  // connections not accepted yet close as they are dropped
     // Once the host stops, nothing runs the io_context any more (and it may be going away).
@@ -60,17 +80,41 @@ void acceptor_core::on_accept(const boost::system::error_code& ec, boost::asio::
         });
         return;
     }
-    boost::system::error_code peer_ec;
+    boost::system::error_code peer_ec, local_ec;
     const auto peer = socket.remote_endpoint(peer_ec);
+    const auto local = socket.local_endpoint(local_ec);
+    if (peer_ec || local_ec) {  // the peer has gone already
+        accept_more();
+        return;
+    }
+    admit(std::make_shared<arrival>(arrival{
+        .socket = std::move(socket),
+        .peer = peer,
+        .link = settings_->faults.accepted(settings_->node, local, peer),
+        .timer = boost::asio::steady_timer(acceptor_.get_executor()),
+    }));
+    accept_more();
+}
+
+void acceptor_core::admit(const std::shared_ptr<arrival>& a) {
+    if (closed_) return;
+    if (a->link.peer_pending() && a->waits < opener_wait_steps) {
+        ++a->waits;
+        a->timer.expires_after(opener_wait_step);
+        a->timer.async_wait([self = shared_from_this(), a](const boost::system::error_code& ec) {
+            if (!ec) self->admit(a);
+        });
+        return;
+    }
+    // Across a partition the connect never arrived: the socket closes and nobody sees it.
+    if (a->link.cut()) return;
     auto setup = std::make_shared<connection_setup>(
-        acceptor_.get_executor(), settings_,
-        peer_ec ? std::string("an accepted peer") : format_endpoint(peer),
+        acceptor_.get_executor(), settings_, format_endpoint(a->peer),
         // A failed handshake drops that connection only.
         [self = shared_from_this()](std::unique_ptr<connection> c, const std::string&) {
             if (c) self->accepted_.push(std::move(c));
         });
-    setup->accept(std::move(socket));
-    accept_more();
+    setup->accept(std::move(a->socket), std::move(a->link));
 }
 
 }  // namespace ractor::asio_backend

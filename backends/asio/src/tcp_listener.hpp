@@ -1,6 +1,7 @@
 #pragma once
 // A listening TCP socket that hands out connections (after the TLS handshake, if any).
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include <ractor/detail/parking_queue.hpp>
 #include <ractor/runtime/transport.hpp>
 
+#include "link_faults.hpp"
 #include "net_settings.hpp"
 
 namespace ractor::asio_backend {
@@ -17,10 +19,15 @@ namespace ractor::asio_backend {
 /// The acceptor and its accept loop, shared by the listener and the loop's handlers.
 ///
 /// Accepted sockets stay on the acceptor's io_context, so every handler of that io_context
-/// holds only sockets of its own thread.
+/// holds only sockets of its own thread. The listener is in the host's link-fault table from
+/// construction until it closes; a socket accepted across a partition is closed unseen. While a
+/// partition is in force, a socket from this machine whose opener is not known yet waits for
+/// it (the opening node registers on its own thread) for up to 100 ms before being handed on.
 class acceptor_core final : public std::enable_shared_from_this<acceptor_core> {
 public:
-    acceptor_core(boost::asio::ip::tcp::acceptor acceptor, std::shared_ptr<const net_settings> settings);
+    acceptor_core(boost::asio::ip::tcp::acceptor acceptor, std::shared_ptr<const net_settings> settings,
+                  const boost::asio::ip::tcp::endpoint& bound);
+    ~acceptor_core();
 
     /// Starts the accept loop (posts it to the acceptor's thread).
     void start();
@@ -33,13 +40,18 @@ public:
     void close();
 
 private:
+    struct arrival;
+
     void accept_more();
     void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+    /// Hands an accepted socket on to its handshake, unless a partition cuts it off.
+    void admit(const std::shared_ptr<arrival>& a);
 
     boost::asio::ip::tcp::acceptor acceptor_;
     std::shared_ptr<const net_settings> settings_;
     detail::parking_queue<std::unique_ptr<connection>> accepted_;
     boost::asio::steady_timer retry_timer_;
+    const std::uint64_t fault_entry_;  // the listener's id in the host's link-fault table
     bool closed_ = false;  // acceptor thread only
 };
 

@@ -77,10 +77,12 @@ std::string shutting_down(const std::string& what) {
 
 }  // namespace
 
-tcp_transport::tcp_transport(host& h, executor& ex, std::size_t max_frame_size,
+tcp_transport::tcp_transport(host& h, std::uint64_t node, executor& ex, std::size_t max_frame_size,
                              const node_network_options& opts)
     : settings_(std::make_shared<const net_settings>(net_settings{
           .host = h,
+          .faults = h.faults(),
+          .node = node,
           .executor = ex,
           // The length prefix has 32 bits.
           .max_frame_size = std::min<std::size_t>(max_frame_size, std::numeric_limits<std::uint32_t>::max()),
@@ -112,7 +114,7 @@ listen_result tcp_transport::listen(const std::string& address) {
     if (acceptor.listen(boost::asio::socket_base::max_listen_connections, ec)) return failed();
     const auto bound = acceptor.local_endpoint(ec);
     if (ec) return failed();
-    auto core = std::make_shared<acceptor_core>(std::move(acceptor), settings_);
+    auto core = std::make_shared<acceptor_core>(std::move(acceptor), settings_, bound);
     core->start();
     return {std::make_unique<tcp_listener>(std::move(core), format_endpoint(bound)), {}};
 }

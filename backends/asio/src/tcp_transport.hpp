@@ -2,6 +2,7 @@
 // The transport role of the asio backend: TCP, optionally TLS, on the workers' io_contexts.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +26,8 @@ struct net_settings;
 class tcp_transport final : public transport {
 public:
     /// Throws `std::invalid_argument` when a TLS file cannot be used.
-    tcp_transport(host& h, executor& ex, std::size_t max_frame_size, const node_network_options& opts);
+    tcp_transport(host& h, std::uint64_t node, executor& ex, std::size_t max_frame_size,
+                  const node_network_options& opts);
     ~tcp_transport() override;
 
     tcp_transport(const tcp_transport&) = delete;
