@@ -1,12 +1,8 @@
 // The TCP transport of the asio backend: framing, limits, bad peers, deadlines, shutdown, TLS.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <future>
 #include <memory>
 #include <optional>
@@ -14,11 +10,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -30,10 +21,12 @@
 #include <ractor/ractor.hpp>
 
 #include "asio/asio_test_support.hpp"
+#include "support/test_certificates.hpp"
 
 using namespace ractor;
 using namespace ractor::asio_backend;
 using namespace ractor::asio_test;
+using ractor::testing::test_certificates;
 using namespace std::chrono_literals;
 namespace net = boost::asio;
 
@@ -250,72 +243,6 @@ struct spinner : actor<int> {
     void handle(actor_ref<int> self, int n, std::monostate&) {
         if (n > 0) self.cast(n - 1);
     }
-};
-
-// ---- TLS material -----------------------------------------------------------------------
-
-/// A temporary directory with a self-signed certificate and its key, made with OpenSSL.
-class self_signed {
-public:
-    explicit self_signed(const std::string& name) {
-        static std::atomic<int> counter{0};
-        dir_ = std::filesystem::temp_directory_path() /
-               ("ractor-tls-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        std::filesystem::create_directories(dir_);
-        cert_ = (dir_ / "cert.pem").string();
-        key_ = (dir_ / "key.pem").string();
-
-        EVP_PKEY* key = EVP_EC_gen("P-256");
-        X509* x = X509_new();
-        REQUIRE((key != nullptr && x != nullptr));
-        X509_set_version(x, 2);
-        ASN1_INTEGER_set(X509_get_serialNumber(x), counter.load() + 1);
-        X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-        X509_gmtime_adj(X509_getm_notAfter(x), 24 * 3600);
-        X509_set_pubkey(x, key);
-        X509_NAME* subject = X509_get_subject_name(x);
-        X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);
-        X509_set_issuer_name(x, subject);
-        X509V3_CTX ctx;
-        X509V3_set_ctx_nodb(&ctx);
-        X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-        for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
-                                  std::pair{NID_key_usage, "critical,digitalSignature,keyCertSign"}}) {
-            X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-            REQUIRE(ext != nullptr);
-            X509_add_ext(x, ext, -1);
-            X509_EXTENSION_free(ext);
-        }
-        REQUIRE(X509_sign(x, key, EVP_sha256()) > 0);
-        FILE* f = std::fopen(cert_.c_str(), "w");
-        REQUIRE(f != nullptr);
-        PEM_write_X509(f, x);
-        std::fclose(f);
-        f = std::fopen(key_.c_str(), "w");
-        REQUIRE(f != nullptr);
-        PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-        std::fclose(f);
-        X509_free(x);
-        EVP_PKEY_free(key);
-    }
-    ~self_signed() {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
-
-    /// Options of a node presenting this certificate and trusting `trusted` (itself by default).
-    node_network_options options(const self_signed* trusted = nullptr) const {
-        return {.tls = tls_options{.certificate_chain_file = cert_,
-                                   .private_key_file = key_,
-                                   .ca_file = (trusted ? trusted : this)->cert_,
-                                   .verify_peer = true}};
-    }
-
-private:
-    std::filesystem::path dir_;
-    std::string cert_;
-    std::string key_;
 };
 
 }  // namespace
@@ -650,11 +577,11 @@ TEST_CASE("shutdown ends blocked receive, accept and connect", "[asio][tcp]") {
     host.reset();
 }
 
-TEST_CASE("TLS: a round trip with verified self-signed certificates", "[asio][tcp][tls]") {
-    self_signed cert("ractor-node");
+TEST_CASE("TLS: a round trip with certificates of one verified CA", "[asio][tcp][tls]") {
+    test_certificates ca;
     runtime_host host{host_options{.threads = 2}};
-    runtime& a = host.add_node("a", cert.options());
-    runtime& b = host.add_node("b", cert.options());
+    runtime& a = host.add_node("a", {.tls = ca.node_tls("a")});
+    runtime& b = host.add_node("b", {.tls = ca.node_tls("b")});
     auto l = listen_local(a);
     linked_pair p = link(b, *l);
     check_round_trip(p, a, "over TLS");
@@ -668,12 +595,13 @@ TEST_CASE("TLS: a round trip with verified self-signed certificates", "[asio][tc
 }
 
 TEST_CASE("TLS: failed handshakes fail cleanly and drop only their connection", "[asio][tcp][tls]") {
-    self_signed cert("ractor-node");
-    self_signed stranger("stranger");
+    test_certificates ca;
+    test_certificates other_ca("another CA");
     runtime_host host{host_options{.threads = 2}};
     runtime& plain = host.add_node("plain");
-    runtime& tls = host.add_node("tls", cert.options());
-    runtime& untrusted = host.add_node("untrusted", stranger.options(&cert));
+    runtime& tls = host.add_node("tls", {.tls = ca.node_tls("tls")});
+    // Trusts the server's CA, but its own certificate comes from another one.
+    runtime& untrusted = host.add_node("untrusted", {.tls = other_ca.node_tls("untrusted", &ca)});
 
     SECTION("a TLS client and a plain server") {
         auto l = listen_local(plain);
@@ -716,10 +644,10 @@ TEST_CASE("TLS: unusable files are refused when the node is added", "[asio][tcp]
     tls_options missing_key;
     missing_key.private_key_file = "/nonexistent/key.pem";
     CHECK_THROWS_WITH(add(missing_key), Catch::Contains("private key file"));
-    self_signed one("one");
-    self_signed two("two");
-    tls_options mismatched = *one.options().tls;
-    mismatched.private_key_file = two.options().tls->private_key_file;
+    test_certificates ca;
+    const tls_options one = ca.node_tls("one");
+    tls_options mismatched = one;
+    mismatched.private_key_file = ca.issue("two").private_key_file;
     CHECK_THROWS_WITH(add(mismatched), Catch::Contains("mismatch"));
-    CHECK_NOTHROW(add(*one.options().tls));
+    CHECK_NOTHROW(add(one));
 }
