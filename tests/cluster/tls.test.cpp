@@ -19,6 +19,7 @@
 #include <ractor/cluster/node.hpp>
 #include <ractor/cluster/wire.hpp>
 
+#include "support/cluster_messages.hpp"
 #include "support/test_actors.hpp"
 #include "support/test_certificates.hpp"
 
@@ -31,53 +32,11 @@ using asio_backend::tls_options;
 using json = nlohmann::json;
 namespace net = boost::asio;
 
-// ---- messages that cross the wire -----------------------------------------------------
-
-namespace tls_msg {
-struct note { std::string text; };                                ///< cast: logged
-struct ask { std::string text; reply_port<std::string> port; };  ///< call: answered "text!"
-}  // namespace tls_msg
-using tls_message = std::variant<tls_msg::note, tls_msg::ask>;
-
-template <>
-struct nlohmann::adl_serializer<tls_message> {
-    static void to_json(json& j, const tls_message& m) {
-        if (const auto* n = std::get_if<tls_msg::note>(&m)) {
-            j = json{{"note", n->text}};
-        } else {
-            const auto& a = std::get<tls_msg::ask>(m);
-            j = json{{"ask", a.text}, {"port", a.port}};
-        }
-    }
-    static tls_message from_json(const json& j) {
-        if (j.contains("note")) return tls_msg::note{j.at("note").get<std::string>()};
-        return tls_msg::ask{j.at("ask").get<std::string>(), j.at("port").get<reply_port<std::string>>()};
-    }
-};
-
 namespace {
 
 /// How long a test waits for the cluster to settle: far beyond what a loaded 2-core machine
 /// needs, only there so a bug fails the test instead of hanging it.
 constexpr auto patience = 30s;
-
-/// Logs notes and answers asks with the text and a "!".
-struct responder : actor<tls_message, std::monostate, log_ptr> {
-    log_ptr log;
-    std::monostate pre_start(actor_ref<tls_message>, log_ptr l) {
-        log = std::move(l);
-        return {};
-    }
-    void handle(actor_ref<tls_message>, tls_message msg, std::monostate&) {
-        std::visit(overloaded{[&](tls_msg::note& n) { log->add(n.text); },
-                              [&](tls_msg::ask& a) { a.port.send(a.text + "!"); }},
-                   msg);
-    }
-};
-
-struct idle : actor<int> {
-    void handle(actor_ref<int>, int, std::monostate&) {}
-};
 
 /// Short timings so that refusals and redials happen many times within a test.
 cluster::node_options options_for(const std::string& name) {
@@ -98,7 +57,7 @@ cluster::node_options options_for(const std::string& name) {
 struct test_node {
     test_node(runtime_host& host, const std::string& name, std::optional<tls_options> tls)
         : sys(host.add_node(name, {.tls = std::move(tls)})), node(sys, options_for(name)) {
-        node.register_message<tls_message>("tls_message");
+        node.register_message<echo_message>("echo_message");
     }
 
     actor_system sys;
@@ -136,23 +95,23 @@ std::size_t log_lines(const test_node& n, const std::string& prefix) {
 
 bool sees(const test_node& n, const std::vector<std::string>& peers) { return n.node.nodes() == peers; }
 
-call_result<std::string> ask(const actor_ref<tls_message>& to, const std::string& text) {
-    return to.call([&](reply_port<std::string> p) { return tls_message{tls_msg::ask{text, std::move(p)}}; }, 10s);
+call_result<std::string> ask(const actor_ref<echo_message>& to, const std::string& text) {
+    return to.call([&](reply_port<std::string> p) { return echo_message{echo_msg::shout{text, std::move(p)}}; }, 10s);
 }
 
-/// Asks the responder `name` on node `on` through `from`'s session; its answer or the error.
+/// Asks the echo actor `name` on node `on` through `from`'s session; its answer or the error.
 std::string ask_remote(test_node& from, const std::string& on, const std::string& name, const std::string& text) {
-    auto found = from.node.where_is<tls_message>(on, name);
+    auto found = from.node.where_is<echo_message>(on, name);
     if (!found.ok()) return "lookup failed: " + found.error();
     auto r = ask(found.value(), text);
     return r.ok() ? r.value() : "call failed: " + r.error();
 }
 
-/// Two TLS nodes of one CA, connected, with a responder "echo" on the first.
+/// Two TLS nodes of one CA, connected, with an echo actor "echo" on the first.
 struct tls_pair {
     explicit tls_pair(runtime_host& host, test_certificates& ca)
         : n1(host, "n1", ca.node_tls("n1")), n2(host, "n2", ca.node_tls("n2")) {
-        n1.sys.spawn(responder{}, make_log(), {.name = "echo"});
+        n1.sys.spawn(echo{}, make_log(), {.name = "echo"});
         n2.node.connect(n1.node.address());
         REQUIRE(eventually(n1.sys, [&] { return sees(n1, {"n2"}) && sees(n2, {"n1"}); }, {&n1, &n2}));
     }
@@ -228,8 +187,8 @@ TEST_CASE("TLS: three nodes form a full mesh with remote casts, calls and groups
     test_node n3(host, "n3", ca.node_tls("n3"));
 
     auto log1 = make_log();
-    n1.sys.spawn(responder{}, log1, {.name = "echo"});
-    n3.sys.spawn(responder{}, make_log(), {.name = "echo"});
+    n1.sys.spawn(echo{}, log1, {.name = "echo"});
+    n3.sys.spawn(echo{}, make_log(), {.name = "echo"});
     n2.node.connect(n1.node.address());
     n3.node.connect(n1.node.address());
     n3.node.connect(n2.node.address());
@@ -245,9 +204,9 @@ TEST_CASE("TLS: three nodes form a full mesh with remote casts, calls and groups
     CHECK(n2.node.is_connected("n3"));
 
     // Casts arrive in order, calls come back, in every direction the mesh has.
-    auto remote = n2.node.where_is<tls_message>("n1", "echo");
+    auto remote = n2.node.where_is<echo_message>("n1", "echo");
     REQUIRE(remote.ok());
-    for (const char* text : {"one", "two", "three"}) CHECK(remote.value().cast(tls_msg::note{text}) == send_status::ok);
+    for (const char* text : {"one", "two", "three"}) CHECK(remote.value().cast(echo_msg::note{text}) == send_status::ok);
     REQUIRE(eventually(n1.sys, [&] { return log1->lines().size() == 3; }));
     CHECK(log1->lines() == std::vector<std::string>{"one", "two", "three"});
     CHECK(ask(remote.value(), "hello").value() == "hello!");
@@ -260,9 +219,9 @@ TEST_CASE("TLS: three nodes form a full mesh with remote casts, calls and groups
     CHECK(ask(remote.value(), big).value() == big + "!");
 
     // Process groups: members of n1 and n2 are seen, and usable, everywhere.
-    auto a = n1.sys.spawn(responder{}, make_log());
-    auto b = n1.sys.spawn(responder{}, make_log());
-    auto c = n2.sys.spawn(responder{}, make_log());
+    auto a = n1.sys.spawn(echo{}, make_log());
+    auto b = n1.sys.spawn(echo{}, make_log());
+    auto c = n2.sys.spawn(echo{}, make_log());
     n1.sys.groups().join("workers", {a, b});
     n2.sys.groups().join("workers", {c});
     const auto sizes = [&](std::size_t s) {
@@ -275,7 +234,7 @@ TEST_CASE("TLS: three nodes form a full mesh with remote casts, calls and groups
     std::size_t answered = 0;
     for (const auto& m : n3.sys.groups().get_members("workers")) {
         CHECK(m.id().node != n3.sys.node_id());
-        answered += ask(m.as<tls_message>(), "member").value() == "member!" ? 1 : 0;
+        answered += ask(m.as<echo_message>(), "member").value() == "member!" ? 1 : 0;
     }
     CHECK(answered == 3);
     n1.sys.groups().leave("workers", {a});
@@ -367,7 +326,7 @@ TEST_CASE("TLS: a certificate of another CA is refused when peers are verified",
         REQUIRE(eventually(
             stranger.sys, [&] { return sees(stranger, {"lax"}) && sees(lax_node, {"stranger"}); },
             {&lax_node, &stranger}));
-        lax_node.sys.spawn(responder{}, make_log(), {.name = "echo"});
+        lax_node.sys.spawn(echo{}, make_log(), {.name = "echo"});
         CHECK(ask_remote(stranger, "lax", "echo", "unverified") == "unverified!");
         tls.check_unharmed();
     }
