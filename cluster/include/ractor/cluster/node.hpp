@@ -32,7 +32,9 @@ struct raw_lookup {
 
 /// Counters of one node, for tests and operators.
 struct node_stats {
-    std::size_t open_connections = 0;   ///< connections with a running session actor
+    /// Running session actors: one per accepted connection, and one per dialled address,
+    /// also while it waits to redial.
+    std::size_t open_connections = 0;
     std::uint64_t sessions_up = 0;      ///< handshakes completed
     std::uint64_t refused = 0;          ///< handshakes refused or failed (wrong cookie, time-out, ...)
     std::uint64_t protocol_errors = 0;  ///< connections closed for bad input
