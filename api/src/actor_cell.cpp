@@ -44,6 +44,9 @@ public:
 
 cell_base* current_cell() noexcept { return current; }
 
+current_cell_keeper::current_cell_keeper() noexcept : saved_(current) {}
+current_cell_keeper::~current_cell_keeper() { current = saved_; }
+
 const runtime& caller_runtime(const cell_base& fallback) noexcept {
     return current ? current->rt() : fallback.rt();
 }

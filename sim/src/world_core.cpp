@@ -7,8 +7,9 @@
 
 #include <boost/fiber/operations.hpp>
 
-#include <ractor/sim/deadlock_error.hpp>
+#include <ractor/detail/actor_cell.hpp>
 #include <ractor/prng.hpp>
+#include <ractor/sim/deadlock_error.hpp>
 #include <ractor/sim/random_strategy.hpp>
 #include <ractor/sim/step_budget_exceeded.hpp>
 
@@ -442,6 +443,8 @@ private:
 // the worker, and the worker switches straight back (hand_back). Only a new fiber's first
 // start goes through the ready queue, where it is the only entry besides Boost's dispatcher.
 void world_core::switch_to(worker& w) {
+    // A worker hands back with its actor still current when it parks mid-handler.
+    const ractor::detail::current_cell_keeper keep;
     boost::fibers::context* const self = boost::fibers::context::active();
     if (w.ctx == nullptr) {
         // Posted, not started: the fiber is now the only ready one (besides the dispatcher).

@@ -100,3 +100,25 @@ TEST_CASE("a dead actor's timers are released at its exit, not when they come du
     // A timer aimed at an actor that is already gone never starts.
     CHECK_FALSE(send_after(a, 1h, 3).is_active());
 }
+
+TEST_CASE("the caller of world steps is outside actors again afterwards", "[simulation]") {
+    /// Naps again and again inside one handler, so it is the last to park before a step ends.
+    struct napper : actor<int, any_actor_ref, any_actor_ref> {
+        any_actor_ref pre_start(actor_ref<int>, any_actor_ref target) { return target; }
+        void handle(actor_ref<int>, int, any_actor_ref& target) {
+            for (int i = 0; i < 100000; ++i) target.wait_for(1ms);
+        }
+    };
+    sim::world w(1);
+    actor_system sys(w.add_node("n1"));
+    auto target = sys.spawn(clocked{}, std::make_shared<std::vector<time_point>>());
+    auto n = sys.spawn(napper{}, any_actor_ref(target));
+    n.cast(0);
+    w.run_for(30ms);  // stepping directly, not through a blocking call
+    CHECK(ractor::detail::current_cell() == nullptr);
+    // The test's own waits: killing the napper must neither unwind them nor end them early.
+    n.kill_and_wait();
+    CHECK(n.status() == actor_status::stopped);
+    CHECK_FALSE(target.wait_for(5ms));
+    CHECK(w.now() == time_point(35ms));
+}

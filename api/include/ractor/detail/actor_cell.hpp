@@ -160,6 +160,20 @@ private:
 /// The cell whose handler the calling fiber is running, or null outside actors.
 cell_base* current_cell() noexcept;
 
+/// Keeps the calling fiber's current cell across switches to other fibers of this thread,
+/// for a scheduler whose own fiber resumes without a park point of its own (the simulator's
+/// driver): it must not come back as the actor that ran, and parked, last.
+class current_cell_keeper {
+public:
+    current_cell_keeper() noexcept;
+    ~current_cell_keeper();
+    current_cell_keeper(const current_cell_keeper&) = delete;
+    current_cell_keeper& operator=(const current_cell_keeper&) = delete;
+
+private:
+    cell_base* saved_;
+};
+
 /// The runtime of the caller: its own actor's, else (outside actors) `fallback`'s.
 const runtime& caller_runtime(const cell_base& fallback) noexcept;
 
