@@ -230,7 +230,7 @@ fault_plan read_plan(const json& doc) {
     plan.crashes = read_list<node_crash>(doc, "crashes", [](const json& j, const std::string& p) {
         only_keys(j, p, {"at", "node", "restart_at"});
         node_crash c{read_req(j, "at", p, read_duration), read_req(j, "node", p, read_u64), std::nullopt};
-        if (const json* r = find(j, "restart_at")) c.restart_at = read_duration(*r, at(p, "restart_at"));
+        read_optional_duration(j, "restart_at", p, c.restart_at);
         return c;
     });
     plan.clock_skews = read_list<clock_skew>(doc, "clock_skews", [](const json& j, const std::string& p) {
@@ -246,7 +246,7 @@ fault_plan read_plan(const json& doc) {
         read_opt(j, "extra", p, d.extra, read_duration);
         read_opt(j, "random_up_to", p, d.random_up_to, read_duration);
         read_opt(j, "from", p, d.from, read_duration);
-        if (const json* u = find(j, "until")) d.until = read_duration(*u, at(p, "until"));
+        read_optional_duration(j, "until", p, d.until);
         return d;
     });
     plan.buggify = read_list<buggify_rule>(doc, "buggify", [](const json& j, const std::string& p) {

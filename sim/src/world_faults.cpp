@@ -228,22 +228,16 @@ void world_core::check_plan(const fault_plan& plan) const {
     for (std::size_t i = 0; i < plan.link_faults.size(); ++i) {
         check_link("link_faults", i, plan.link_faults[i].from, plan.link_faults[i].to);
     }
-    for (std::size_t i = 0; i < plan.partitions.size(); ++i) {
-        check_link("partitions", i, plan.partitions[i].from, plan.partitions[i].to);
-        check_time(plan.partitions[i].at, field("partitions", i, "at"));
-    }
-    for (std::size_t i = 0; i < plan.heals.size(); ++i) {
-        check_link("heals", i, plan.heals[i].from, plan.heals[i].to);
-        check_time(plan.heals[i].at, field("heals", i, "at"));
-    }
-    for (std::size_t i = 0; i < plan.clogs.size(); ++i) {
-        check_link("clogs", i, plan.clogs[i].from, plan.clogs[i].to);
-        check_time(plan.clogs[i].at, field("clogs", i, "at"));
-    }
-    for (std::size_t i = 0; i < plan.resets.size(); ++i) {
-        check_link("resets", i, plan.resets[i].from, plan.resets[i].to);
-        check_time(plan.resets[i].at, field("resets", i, "at"));
-    }
+    const auto check_timed_links = [&](const char* list, const auto& items) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            check_link(list, i, items[i].from, items[i].to);
+            check_time(items[i].at, field(list, i, "at"));
+        }
+    };
+    check_timed_links("partitions", plan.partitions);
+    check_timed_links("heals", plan.heals);
+    check_timed_links("clogs", plan.clogs);
+    check_timed_links("resets", plan.resets);
     for (std::size_t i = 0; i < plan.swizzles.size(); ++i) {
         for (const std::uint64_t n : plan.swizzles[i].nodes) check_node(n, field("swizzles", i, "nodes"), false);
         check_time(plan.swizzles[i].at, field("swizzles", i, "at"));
