@@ -448,15 +448,18 @@ void cell_base::exit(exit_kind kind, std::string reason) {
                                 false});
     }
 
+    // Once forgotten, the system may go, and with it a runtime view this actor ran on: from
+    // then on only the executor, which outlives both, is used.
+    trace(trace_kind::terminate);
+    executor& waker = rt_.executor;
     std::vector<park_token> waiters;
     {
         std::lock_guard g(lock_);
         status_.store(actor_status::stopped, std::memory_order_release);
         waiters.swap(waiters_);
     }
-    trace(trace_kind::terminate);
     system_.forget(*this);
-    for (const park_token& w : waiters) rt_.executor.unpark(w);
+    for (const park_token& w : waiters) waker.unpark(w);
 }
 
 // ---- parking --------------------------------------------------------------------------

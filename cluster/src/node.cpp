@@ -186,7 +186,11 @@ peer_state& node_core::peer_named(const std::string& name, std::uint64_t node_id
     // every node of one simulated world or host; otherwise a fresh one above 2^32.
     std::uint64_t proxy_node = node_id;
     if (proxy_node == 0 || proxy_node == sys.node_id() || peer_of_proxy_node_.count(proxy_node)) proxy_node = next_proxy_node_++;
-    auto p = std::make_unique<peer_state>(*this, name, sys.runtime(), proxy_node);
+    const runtime& local = sys.runtime();
+    auto view = std::make_shared<runtime>(runtime{local.executor, local.clock, local.entropy, nullptr, proxy_node,
+                                                  local.batch_budget, nullptr, nullptr});
+    sys.attach(view);
+    auto p = std::make_unique<peer_state>(*this, name, std::move(view));
     peer_of_proxy_node_[proxy_node] = p.get();
     return *peers_.emplace(name, std::move(p)).first->second;
 }
@@ -346,8 +350,8 @@ any_actor_ref node_core::proxy_for(peer_state& peer, std::uint64_t id, const std
     const proxy_key key{id, codec == codecs_.end() ? std::string() : type};
     auto it = peer.proxies.find(key);
     if (it != peer.proxies.end() && it->second.is_alive()) return it->second;
-    any_actor_ref proxy = codec == codecs_.end() ? spawn_opaque_proxy(sys, peer.proxy_rt)
-                                                 : codec->second.make_proxy(sys, peer.proxy_rt, &peer, id, type);
+    any_actor_ref proxy = codec == codecs_.end() ? spawn_opaque_proxy(sys, *peer.proxy_rt)
+                                                 : codec->second.make_proxy(sys, *peer.proxy_rt, &peer, id, type);
     peer.proxies[key] = proxy;
     peer.key_of[proxy.id()] = key;
     // Stopped ones are dropped whenever the list has doubled, so it stays in proportion to

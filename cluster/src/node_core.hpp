@@ -63,17 +63,15 @@ private:
 
 /// Everything this node knows about one peer node, for the node's whole life.
 struct peer_state {
-    peer_state(node_core& owner, std::string peer_name, const runtime& local, std::uint64_t proxy_node)
-        : core(owner),
-          name(std::move(peer_name)),
-          proxy_rt{local.executor, local.clock, local.entropy, nullptr, proxy_node, local.batch_budget, nullptr, nullptr} {}
+    peer_state(node_core& owner, std::string peer_name, std::shared_ptr<const ractor::runtime> proxies_view)
+        : core(owner), name(std::move(peer_name)), proxy_rt(std::move(proxies_view)) {}
 
     node_core& core;
     const std::string name;
     /// The runtime view this peer's proxies run on: the local one with the peer's node id, so
     /// proxy ids name the peer. No trace sink: a proxy's local counter would read as a local
-    /// actor's.
-    ractor::runtime proxy_rt;
+    /// actor's. Attached to the node's system, since a proxy may touch it until the system goes.
+    std::shared_ptr<const ractor::runtime> proxy_rt;
     std::atomic<std::uint64_t> next_tag{1};
 
     // Guarded by the core's mutex.

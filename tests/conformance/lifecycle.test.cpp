@@ -292,11 +292,12 @@ CONFORMANCE_TEST("attached services are released after the last actor, newest fi
 
 CONFORMANCE_TEST("an actor on a runtime view carries the view's node id and dies with its system", "[lifecycle]") {
     actor_system sys(backend.add_node("n1"));
-    ractor::runtime view = sys.runtime();
-    view.node_id = 77;
-    view.trace = nullptr;
+    auto view = std::make_shared<ractor::runtime>(sys.runtime());
+    view->node_id = 77;
+    view->trace = nullptr;
+    sys.attach(view);  // a runtime must outlive the system, a view included
     auto log = make_log();
-    auto w = sys.spawn(worker{}, {log}, {.runtime_view = &view});
+    auto w = sys.spawn(worker{}, {log}, {.runtime_view = view.get()});
     CHECK(w.id().node == 77);
     CHECK(&w.system() == &sys);
     CHECK(ping(w) == 42);

@@ -24,7 +24,8 @@ struct spawn_options {
     /// Runs the actor on this view of the system's runtime: the same executor and clock, but
     /// its own node id and trace sink. For actors that stand in for another node's actors
     /// (cluster proxies): their ids name that node, yet they belong to this system and die
-    /// with it. Must outlive the actor; null: the system's runtime.
+    /// with it. Like any runtime it must outlive the system (a stopped actor may still touch
+    /// it), so attach it to the system; null: the system's runtime.
     const runtime* runtime_view = nullptr;
 };
 
