@@ -19,12 +19,30 @@
 
 #include <ractor/actor_system.hpp>
 #include <ractor/cluster/detail/remote_io.hpp>
+#include <ractor/cluster/handshake_machine.hpp>
 #include <ractor/cluster/node.hpp>
 #include <ractor/cluster/wire.hpp>
 
 namespace ractor::cluster::detail {
 
 using json = nlohmann::json;
+
+/// The exit reason of proxies whose session ended (Erlang's `noconnection`).
+inline constexpr std::string_view noconnection_reason = "noconnection";
+
+/// Sets a thread-local context for one scope that never parks.
+template <class T>
+class context_scope {
+public:
+    context_scope(T*& slot, T* value) noexcept : slot_(slot), saved_(slot) { slot_ = value; }
+    ~context_scope() { slot_ = saved_; }
+    context_scope(const context_scope&) = delete;
+    context_scope& operator=(const context_scope&) = delete;
+
+private:
+    T*& slot_;
+    T* saved_;
+};
 using parked_replies = std::vector<std::pair<std::uint64_t, std::unique_ptr<pending_reply>>>;
 /// A proxy's key: the remote actor's local id and the message type name registered here
 /// (empty: an opaque proxy).
@@ -77,12 +95,31 @@ struct peer_state {
     // Guarded by the core's mutex.
     std::shared_ptr<detail::link> current;  ///< the session's link while the peer is up
     std::string current_dialer;             ///< which node dialled that session
+    std::uint64_t incarnation = 0;          ///< the peer's incarnation in that session
+    /// Accepted connections from the peer that proved the cookie and were acknowledged,
+    /// awaiting the dialler's confirm (docs/wire.md, "One session per pair").
+    std::vector<std::shared_ptr<detail::link>> tentative;
     /// The proxies of the current session, by (remote local id, type name registered here,
     /// empty for an opaque proxy): a remote actor may have a typed and an opaque proxy.
     std::map<proxy_key, any_actor_ref> proxies;
     std::map<actor_id, proxy_key> key_of;  ///< proxy id -> its key, while the proxy is known
     /// This peer's members in the local process groups, by (scope, group), with repetitions.
     std::map<std::pair<std::string, std::string>, std::vector<any_actor_ref>> members;
+};
+
+/// A process-group member as pg frames carry it: the peer's local id of the actor and the
+/// name its message type is registered under there (empty if none).
+struct remote_member {
+    std::uint64_t id = 0;
+    std::string type;
+};
+
+/// The node's answer to an authenticated connection that wants to become the session.
+struct admission {
+    bool accepted = false;
+    std::string why;  ///< refused: the reason sent to the peer
+    handshake_failure kind = handshake_failure::duplicate;
+    bool retry = false;
 };
 
 /// The node's state, shared by the `node` front and its actors (acceptor, sessions, agent).
@@ -104,14 +141,31 @@ public:
     std::string type_name_of(const std::type_info& type) const;
     std::optional<message_codec> codec_named(std::string_view name) const;
 
-    // ---- sessions ----
-    /// Makes `via` the session with `peer_name` unless a preferred one exists (the one dialled
-    /// by the node with the lower name; a redial by the same node replaces its old session).
-    /// `confirm` runs before anyone else can send through `via` (the acceptor's ack).
-    /// Returns the peer, or null with `why` set.
-    peer_state* register_session(const std::string& peer_name, std::uint64_t peer_node_id,
-                                 const std::shared_ptr<link>& via, const std::string& dialer,
-                                 const std::function<void()>& confirm, std::string& why);
+    // ---- sessions (session_registry.cpp) ----
+    /// This node's incarnation: drawn from secure entropy when the node starts, so a peer
+    /// tells a restarted node from a duplicate connection of a live one.
+    std::uint64_t incarnation() const noexcept { return incarnation_; }
+    /// Acceptor, once the dialler proved the cookie: may `via` become the session with
+    /// `peer`? Refused if a session with the same incarnation is up (a restarted peer's
+    /// stale session is closed instead); else `via` is held as tentative until the confirm.
+    admission admit_incoming(const handshake_peer& peer, const std::shared_ptr<link>& via);
+    /// Acceptor, on the dialler's confirm: `via` becomes the session. Null (with `why`) if
+    /// it was declined meanwhile.
+    peer_state* establish_incoming(const handshake_peer& peer, const std::shared_ptr<link>& via, std::string& why);
+    /// Acceptor: a tentative connection ended before its confirm.
+    void drop_tentative(const std::string& peer_name, const std::shared_ptr<link>& via);
+    /// Dialler, once the acceptor proved the cookie: makes `via` the session, running
+    /// `confirm` under the lock before anyone else can send through it; null with `verdict`
+    /// set if a session is up, or a tentative one the rule prefers is pending (the session
+    /// dialled by the node with the lower name wins).
+    peer_state* establish_outgoing(const handshake_peer& peer, const std::shared_ptr<link>& via,
+                                   const std::function<void()>& confirm, admission& verdict);
+    /// True if a session with `peer_name` is up or a tentative one is pending.
+    bool has_session_or_pending(std::string_view peer_name) const;
+    /// Takes one of the `max_pending_handshakes` slots of unauthenticated accepted
+    /// connections; false if none is free.
+    bool begin_handshake_slot();
+    void end_handshake_slot();
     /// A session's connection ended; if it was the peer's current one the peer is down.
     void session_ended(peer_state* peer, const std::shared_ptr<link>& via, const std::string& reason);
     /// The current link to `peer`, null if down.
@@ -151,7 +205,7 @@ public:
     node_stats stats() const;
     std::vector<std::string> log() const;
     void note(std::string line);
-    void count_refused();
+    void count_refusal(handshake_failure why);
     void count_protocol_error();
     void count_undelivered();
     std::string address() const;
@@ -159,21 +213,31 @@ public:
 private:
     /// The proxy of actor `id` on `peer` whose message type is registered as `type` there
     /// (spawned on first use): typed if `type` is registered here, else opaque. The caller
-    /// holds `mutex_`; null while stopping.
+    /// holds `mutex_`; null while stopping or at `max_proxies_per_peer`.
     any_actor_ref proxy_for(peer_state& peer, std::uint64_t id, const std::string& type);
     /// Forgets `proxy` of `peer`: its key and its group memberships here (the caller holds
     /// `mutex_` and removes it from `peer.proxies`).
     void forget_proxy(peer_state& peer, const any_actor_ref& proxy);
     /// The peer named `name`, created if new; the caller holds `mutex_`.
     peer_state& peer_named(const std::string& name, std::uint64_t node_id);
-    /// Applies a pg frame of `peer`; the caller holds `mutex_`.
-    void apply_pg_locked(peer_state& peer, frame_type type, const json& body, process_groups& groups,
-                         const std::function<std::vector<any_actor_ref>(const json&)>& proxies_of);
+    /// Makes `via` the session with `peer`, which has none (the caller holds `mutex_`);
+    /// returns the watchers to tell of the node coming up.
+    std::vector<actor_ref<node_event>> make_current(peer_state& peer, const std::shared_ptr<link>& via,
+                                                    std::uint64_t incarnation, const std::string& dialler);
+    /// Tells watchers and the agent that `peer` is up.
+    void announce_up(const std::string& peer, const std::vector<actor_ref<node_event>>& watchers);
+    /// Mirrors `members` of `peer` joining / leaving a group; the caller holds `mutex_`.
+    void join_locked(peer_state& peer, const std::string& scope, const std::string& group,
+                     const std::vector<remote_member>& members, process_groups& groups);
+    void leave_locked(peer_state& peer, const std::string& scope, const std::string& group,
+                      const std::vector<remote_member>& members, process_groups& groups);
     /// This node's own actor `actor_name`, typed.
     raw_lookup lookup_local(std::string_view actor_name, const std::type_info& type) const;
 
     mutable std::mutex mutex_;
     bool stopping_ = false;
+    std::uint64_t incarnation_ = 0;
+    std::size_t pending_handshakes_ = 0;
     std::unique_ptr<listener> listener_;
     std::string address_;
     std::map<std::string, std::unique_ptr<peer_state>, std::less<>> peers_;

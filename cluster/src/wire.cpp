@@ -1,6 +1,8 @@
 // The frame codec: a fixed 10-byte header, then one MessagePack map.
 #include <ractor/cluster/wire.hpp>
 
+#include <ractor/cluster/bounded_msgpack.hpp>
+
 namespace ractor::cluster {
 
 const char* to_string(frame_type t) noexcept {
@@ -23,6 +25,7 @@ const char* to_string(frame_type t) noexcept {
         case frame_type::demonitor: return "demonitor";
         case frame_type::exit: return "exit";
         case frame_type::goodbye: return "goodbye";
+        case frame_type::confirm: return "confirm";
     }
     return "unknown";
 }
@@ -54,16 +57,14 @@ decoded_frame decode_frame(std::span<const std::uint8_t> bytes, std::size_t max_
     }
     f.type = static_cast<frame_type>(bytes[1]);
     if (bytes[1] < static_cast<std::uint8_t>(frame_type::hello) ||
-        bytes[1] > static_cast<std::uint8_t>(frame_type::goodbye)) {
+        bytes[1] > static_cast<std::uint8_t>(frame_type::confirm)) {
         return {std::nullopt, "unknown frame type " + std::to_string(bytes[1])};
     }
     f.seq = 0;
     for (int i = 0; i < 8; ++i) f.seq = (f.seq << 8) | bytes[2 + i];
-    // from_msgpack throws parse_error on truncated or malformed input; with allow_exceptions
-    // off it returns a discarded value instead, which keeps the codec free of try blocks.
-    f.body = nlohmann::json::from_msgpack(bytes.begin() + frame_header_size, bytes.end(),
-                                          /*strict=*/true, /*allow_exceptions=*/false);
-    if (f.body.is_discarded()) return {std::nullopt, std::string("malformed ") + to_string(f.type) + " body"};
+    parsed_msgpack body = parse_msgpack(bytes.subspan(frame_header_size));
+    if (!body.ok()) return {std::nullopt, std::string("malformed ") + to_string(f.type) + " body: " + body.error};
+    f.body = std::move(body.value);
     if (!f.body.is_object()) return {std::nullopt, std::string(to_string(f.type)) + " body is not a map"};
     return {std::move(f), {}};
 }

@@ -63,6 +63,13 @@ public:
     sim_entropy(std::uint64_t seed, std::uint64_t node) noexcept : rng_(seed, node) {}
 
     std::uint64_t next_u64() override { return rng_.next_u64(); }
+    /// The same seeded stream: challenges must replay in a simulated run.
+    void secure_bytes(std::span<std::uint8_t> out) override {
+        for (std::size_t i = 0; i < out.size(); i += 8) {
+            const std::uint64_t v = rng_.next_u64();
+            for (std::size_t b = 0; b < 8 && i + b < out.size(); ++b) out[i + b] = static_cast<std::uint8_t>(v >> (8 * b));
+        }
+    }
 
 private:
     prng rng_;

@@ -1,6 +1,7 @@
 // The frame codec: layout, round trips, and every kind of bad input rejected with an error.
 #include <catch2/catch.hpp>
 
+#include <ractor/cluster/bounded_msgpack.hpp>
 #include <ractor/cluster/handshake.hpp>
 #include <ractor/cluster/wire.hpp>
 
@@ -124,13 +125,41 @@ TEST_CASE("decoding rejects truncated, oversized, malformed and unknown frames",
         }
     }
     SECTION("an unknown type") {
-        for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{19}, std::uint8_t{255}}) {
+        for (std::uint8_t t : {std::uint8_t{0}, std::uint8_t{20}, std::uint8_t{255}}) {
             frame_bytes bad = good;
             bad[1] = t;
             decoded_frame d = decode_frame(bad, limit);
             CHECK_FALSE(d.frame);
             CHECK(d.error.find("unknown frame type") != std::string::npos);
         }
+    }
+    SECTION("nesting deeper than the limit, before the parser recurses") {
+        // 4,000 nested one-element arrays in ~4 KB: v1 overflowed the fiber stack here.
+        for (std::size_t depth : {max_body_depth + 1, std::size_t{4000}, std::size_t{200000}}) {
+            frame_bytes deep(good.begin(), good.begin() + frame_header_size);
+            deep.push_back(0x81);  // a map of one entry
+            deep.push_back(0xa1);
+            deep.push_back('k');
+            for (std::size_t i = 1; i < depth; ++i) deep.push_back(0x91);  // fixarray of 1
+            deep.push_back(0xc0);
+            decoded_frame d = decode_frame(deep, std::size_t{1} << 20);
+            CHECK_FALSE(d.frame);
+            CHECK(d.error.find("nesting deeper") != std::string::npos);
+        }
+        frame_bytes ok(good.begin(), good.begin() + frame_header_size);
+        ok.push_back(0x81);
+        ok.push_back(0xa1);
+        ok.push_back('k');
+        for (std::size_t i = 1; i < max_body_depth; ++i) ok.push_back(0x91);
+        ok.push_back(0xc0);
+        CHECK(decode_frame(ok, limit).frame);  // exactly at the limit is fine
+    }
+    SECTION("a container that announces more elements than the bytes can hold") {
+        frame_bytes lying(good.begin(), good.begin() + frame_header_size);
+        for (std::uint8_t b : {0xdf, 0xff, 0xff, 0xff, 0xff}) lying.push_back(b);  // map32 of 2^32-1 entries
+        decoded_frame d = decode_frame(lying, limit);
+        CHECK_FALSE(d.frame);
+        CHECK(d.error.find("announces") != std::string::npos);
     }
     SECTION("a body that is not a map") {
         frame_bytes bad(good.begin(), good.begin() + frame_header_size);

@@ -19,6 +19,7 @@
 
 #include "support/backends.hpp"
 #include "support/cluster_fixture.hpp"
+#include "support/raw_peer.hpp"
 #include "support/test_actors.hpp"
 
 using namespace ractor;
@@ -207,57 +208,6 @@ CONFORMANCE_TEST("a typed and an opaque proxy of one actor share one watch", "[c
     n2.shutdown();
 }
 
-namespace {
-
-/// A peer driven by hand: a raw connection on which `name` completed the dialler's handshake.
-class raw_peer {
-public:
-    raw_peer(const runtime& rt, const std::string& address, const std::string& name, const std::string& cookie)
-        : rt_(rt) {
-        auto c = rt.net->connect(address, rt.clock.now() + 5s);
-        REQUIRE(c.connection);
-        conn_ = std::move(c.connection);
-        const auto mine = cluster::make_challenge(rt.entropy);
-        send(frame_type::hello, json{{"name", name},
-                                     {"node_id", rt.node_id},
-                                     {"versions", std::vector<std::uint8_t>{cluster::wire_version}},
-                                     {"challenge", json::binary(mine)}});
-        auto challenge = next();
-        REQUIRE(challenge);
-        REQUIRE(challenge->type == frame_type::challenge);
-        const std::vector<std::uint8_t> theirs = challenge->body.at("challenge").get_binary();
-        const auto proof = cluster::handshake_proof(cookie, theirs, name);
-        send(frame_type::challenge_reply, json{{"proof", json::binary({proof.begin(), proof.end()})}});
-        auto ack = next();
-        REQUIRE(ack);
-        REQUIRE(ack->type == frame_type::ack);
-    }
-
-    bool send(frame_type type, json body) {
-        return conn_->send(*cluster::encode_frame({cluster::wire_version, type, seq_++, std::move(body)}, 1 << 20));
-    }
-    /// The next frame, nullopt once the connection closed (or after 5 s).
-    std::optional<cluster::frame> next() {
-        const received_frame r = conn_->receive(rt_.clock.now() + 5s);
-        if (r.what != received_frame::kind::frame) return std::nullopt;
-        return cluster::decode_frame(r.bytes, 1 << 20).frame;
-    }
-    /// True once the other side closed the connection (skipping what it sends meanwhile).
-    bool closed_by_peer() {
-        for (;;) {
-            const received_frame r = conn_->receive(rt_.clock.now() + 5s);
-            if (r.what == received_frame::kind::closed) return true;
-            if (r.what == received_frame::kind::timed_out) return false;
-        }
-    }
-
-private:
-    const runtime& rt_;
-    std::unique_ptr<connection> conn_;
-    std::uint64_t seq_ = 0;
-};
-
-}  // namespace
 
 CONFORMANCE_TEST("monitor and demonitor frames add and drop a watch; malformed group frames close the session",
                  "[cluster]") {

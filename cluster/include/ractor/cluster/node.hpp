@@ -36,8 +36,13 @@ struct node_stats {
     /// also while it waits to redial.
     std::size_t open_connections = 0;
     std::uint64_t sessions_up = 0;      ///< handshakes completed
-    std::uint64_t refused = 0;          ///< handshakes refused or failed (wrong cookie, time-out, ...)
-    std::uint64_t protocol_errors = 0;  ///< connections closed for bad input
+    std::uint64_t refused = 0;          ///< handshakes refused or failed, of every kind below
+    std::uint64_t refused_cookie = 0;     ///< a proof did not check (either side)
+    std::uint64_t refused_duplicate = 0;  ///< a session between the two nodes existed or was pending
+    std::uint64_t refused_limit = 0;      ///< too many handshakes at once, or shutting down
+    std::uint64_t refused_timeout = 0;    ///< the handshake did not finish within connect_timeout
+    std::uint64_t refused_by_peer = 0;    ///< the peer refused us or closed during the handshake
+    std::uint64_t protocol_errors = 0;  ///< connections closed for bad input (malformed frames, limits crossed)
     std::uint64_t undelivered = 0;      ///< messages that could not be encoded, decoded or delivered
     /// Watches peers hold on this node's actors (one per actor and watching peer): the exits
     /// this node will report. A peer drops its watch when its last proxy of the actor stops.

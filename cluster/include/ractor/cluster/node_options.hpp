@@ -14,8 +14,10 @@ namespace ractor::cluster {
 /// How a node names itself, authenticates, listens and watches its sessions.
 struct node_options {
     /// The node's name in the cluster; unique among the nodes that connect to each other.
+    /// 1 to 255 bytes of printable ASCII without spaces.
     std::string name;
-    /// The shared secret every node of the cluster must know (Erlang's cookie).
+    /// The shared secret every node of the cluster must know (Erlang's cookie); must not be
+    /// empty. Use a long random string: it is the only thing that keeps others out.
     std::string cookie;
     /// Where to accept connections (`host:port` on asio, port 0 picks one; any unique name
     /// in the simulator). Empty: this node only dials out.
@@ -34,8 +36,19 @@ struct node_options {
     duration lookup_timeout = std::chrono::seconds(5);
     /// The largest frame this node sends or accepts, in bytes.
     std::size_t max_frame_size = std::size_t{1} << 20;
-    /// The process-group scopes kept in sync with the other nodes.
+    /// The process-group scopes kept in sync with the other nodes. Group frames of other
+    /// scopes are ignored.
     std::vector<std::string> pg_scopes{"default"};
+
+    // Limits that keep one peer, or anyone who can reach the port, from exhausting the node.
+    // Crossing one closes that connection (counted in node_stats, noted in the log).
+
+    /// Accepted connections that have not finished their handshake; more are closed at once.
+    std::size_t max_pending_handshakes = 64;
+    /// Process-group members one peer may have here, over all its groups.
+    std::size_t max_members_per_peer = 10'000;
+    /// Proxies this node keeps for the actors of one peer.
+    std::size_t max_proxies_per_peer = 10'000;
 };
 
 }  // namespace ractor::cluster

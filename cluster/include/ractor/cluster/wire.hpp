@@ -15,18 +15,19 @@
 namespace ractor::cluster {
 
 /// The newest wire version this build speaks; sessions negotiate the highest common one.
-inline constexpr std::uint8_t wire_version = 1;
-/// The oldest wire version this build still speaks.
-inline constexpr std::uint8_t oldest_wire_version = 1;
+inline constexpr std::uint8_t wire_version = 2;
+/// The oldest wire version this build still speaks. Version 1 let an acceptor sign for
+/// anyone (docs/wire.md), so it is no longer spoken.
+inline constexpr std::uint8_t oldest_wire_version = 2;
 /// Bytes before the body: version, type, sequence number (big-endian).
 inline constexpr std::size_t frame_header_size = 10;
 
 /// What a frame says. The numbers are part of the wire format (docs/wire.md).
 enum class frame_type : std::uint8_t {
-    hello = 1,             ///< dialer -> acceptor: name, versions, challenge
-    challenge = 2,         ///< acceptor -> dialer: name, version, its proof, its challenge
-    challenge_reply = 3,   ///< dialer -> acceptor: the dialer's proof
-    ack = 4,               ///< acceptor -> dialer: the session is up
+    hello = 1,             ///< dialler -> acceptor: name, incarnation, versions, challenge
+    challenge = 2,         ///< acceptor -> dialler: name, incarnation, version, challenge
+    challenge_reply = 3,   ///< dialler -> acceptor: the dialler's proof (it proves first)
+    ack = 4,               ///< acceptor -> dialler: the acceptor's proof; it will take the session
     refusal = 5,           ///< either way during the handshake: why not (then close)
     heartbeat = 6,         ///< keeps the session alive
     message = 7,           ///< a message for an actor (a cast, or a call: reply tags inside)
@@ -41,6 +42,7 @@ enum class frame_type : std::uint8_t {
     demonitor = 16,        ///< stop reporting it
     exit = 17,             ///< a monitored actor of the sender exited
     goodbye = 18,          ///< the sender closes the session on purpose
+    confirm = 19,          ///< dialler -> acceptor: the dialler took the session; it is up
 };
 
 /// The name of a frame type, for logs ("unknown" for values outside the enum).
@@ -66,7 +68,7 @@ struct decoded_frame {
 
 /// Decodes one frame. Rejects (with an error, never a throw) frames longer than `max_size`,
 /// shorter than the header, of an unknown version or type, and bodies that are not one
-/// complete MessagePack map.
+/// complete MessagePack map or that nest deeper than `max_body_depth`.
 decoded_frame decode_frame(std::span<const std::uint8_t> bytes, std::size_t max_size);
 
 }  // namespace ractor::cluster

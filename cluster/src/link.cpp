@@ -1,0 +1,65 @@
+// The sending half of one session's connection and the replies awaited through it.
+#include "node_core.hpp"
+
+namespace ractor::cluster::detail {
+
+bool link::send(frame_type type, json body) {
+    parked_replies none;
+    return send_with_replies(type, std::move(body), none);
+}
+
+bool link::send_with_replies(frame_type type, json body, parked_replies& parked) {
+    std::lock_guard g(mutex_);
+    if (!open_) return false;
+    auto bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
+    if (!bytes || !conn_->send(std::move(*bytes))) return false;
+    ++next_seq_;
+    for (auto& [tag, reply] : parked) pending_.emplace(tag, std::move(reply));
+    parked.clear();
+    return true;
+}
+
+bool link::add_pending(std::uint64_t tag, std::unique_ptr<pending_reply> reply) {
+    {
+        std::lock_guard g(mutex_);
+        if (open_) {
+            pending_.emplace(tag, std::move(reply));
+            return true;
+        }
+    }
+    reply->fail("the session is closed");
+    return false;
+}
+
+std::unique_ptr<pending_reply> link::take_pending(std::uint64_t tag) {
+    std::lock_guard g(mutex_);
+    auto it = pending_.find(tag);
+    if (it == pending_.end()) return nullptr;
+    auto out = std::move(it->second);
+    pending_.erase(it);
+    return out;
+}
+
+void link::close(const std::string& reason) {
+    std::map<std::uint64_t, std::unique_ptr<pending_reply>> failed;
+    {
+        std::lock_guard g(mutex_);
+        if (!open_) return;
+        open_ = false;
+        failed.swap(pending_);
+    }
+    conn_->close();
+    for (auto& [tag, reply] : failed) reply->fail("the session with the node closed: " + reason);
+}
+
+bool link::is_open() const {
+    std::lock_guard g(mutex_);
+    return open_;
+}
+
+void link::set_version(std::uint8_t v) {
+    std::lock_guard g(mutex_);
+    version_ = v;
+}
+
+}  // namespace ractor::cluster::detail
