@@ -52,7 +52,9 @@ public:
 
     bool send(const cluster::frame& f) { return send(f.type, f.body); }
     bool send(cluster::frame_type type, nlohmann::json body) {
-        return send_bytes(*cluster::encode_frame({cluster::wire_version, type, seq_++, std::move(body)}, 1 << 20));
+        auto bytes = cluster::encode_frame({cluster::wire_version, type, seq_++, std::move(body)}, 1 << 20);
+        REQUIRE(bytes);
+        return send_bytes(std::move(*bytes));
     }
     /// Sends bytes as one frame, whatever they hold.
     bool send_bytes(frame_bytes bytes) { return conn_->send(std::move(bytes)); }
