@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the test suite: the `release` preset, then the `asan` preset
 # (AddressSanitizer + UndefinedBehaviorSanitizer) and the `tsan` preset (ThreadSanitizer, asio
-# tests only), unless RACTOR_SKIP_SANITIZERS=1 (or RACTOR_SKIP_TSAN=1 for the last).
+# tests only), unless RACTOR_SKIP_SANITIZERS=1 (or RACTOR_SKIP_TSAN=1 for the last); after the
+# release tests, the wire fuzzer for RACTOR_FUZZ_SECONDS (default 60, 0 skips it).
 # Prints a summary and exits non-zero if any step failed.
 # Extra arguments are passed to every ctest run (for example `-R '^sim\.'`).
 set -uo pipefail  # no -e: a failing step is recorded and the summary still printed
@@ -69,6 +70,10 @@ step "setup" tools/setup.sh
 if ((failed_steps == 0)); then
   run_preset release "$@"
   release_status=$?
+  # The wire fuzzer for a bounded time (RACTOR_FUZZ_SECONDS, default 60; 0 skips it).
+  if [[ "${RACTOR_FUZZ_SECONDS:-60}" != 0 ]]; then
+    step "fuzz wire" tests/fuzz/run.sh "${RACTOR_FUZZ_SECONDS:-60}"
+  fi
   if [[ "${RACTOR_SKIP_SANITIZERS:-0}" == 1 ]]; then
     summary+=("$(printf '%-20s %s' "asan" "skipped (RACTOR_SKIP_SANITIZERS=1)")")
   elif ((release_status == 2)); then

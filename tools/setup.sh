@@ -7,6 +7,8 @@ packages=(
   g++ cmake ninja-build ccache
   libboost1.81-dev libboost-fiber1.81-dev libboost-context1.81-dev
   catch2 librapidcheck-dev nlohmann-json3-dev libssl-dev libcli11-dev libfmt-dev
+  # libFuzzer (clang's runtime) for tests/fuzz
+  clang libclang-rt-14-dev
   # headless Chromium: sim.export_render checks that the HTML trace export really renders
   chromium
 )

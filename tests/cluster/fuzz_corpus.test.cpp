@@ -1,0 +1,25 @@
+// Every input of the wire fuzzer's corpus and every crash it ever found, replayed in the
+// normal build: a regression of the decoder or the handshake machine fails here, not only
+// under libFuzzer.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "fuzz/wire_fuzz.hpp"
+
+TEST_CASE("the wire fuzzer's corpus and regressions run clean", "[cluster][fuzz]") {
+    std::size_t inputs = 0;
+    for (const char* dir : {RACTOR_FUZZ_DIR "/corpus", RACTOR_FUZZ_DIR "/regressions"}) {
+        for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+            std::ifstream in(entry.path(), std::ios::binary);
+            const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            INFO(entry.path().string());
+            ractor::fuzz::feed_wire(bytes);  // traps on a broken invariant
+            ++inputs;
+        }
+    }
+    CHECK(inputs >= 13);
+}
