@@ -65,7 +65,7 @@ any_actor_ref node_core::proxy_for(peer_state& peer, std::uint64_t id, const std
     if (it != peer.proxies.end() && it->second.is_alive()) return it->second;
     if (peer.proxies.size() >= opts.max_proxies_per_peer) return {};
     any_actor_ref proxy = codec == codecs_.end() ? spawn_opaque_proxy(sys, *peer.proxy_rt)
-                                                 : codec->second.make_proxy(sys, *peer.proxy_rt, &peer, id, type);
+                                                 : codec->second.make_proxy(sys, *peer.proxy_rt, &peer, id, type, opts.max_queued_per_proxy);
     peer.proxies[key] = proxy;
     peer.key_of[proxy.id()] = key;
     // Stopped ones are dropped whenever the list has doubled, so it stays in proportion to

@@ -49,6 +49,10 @@ struct node_options {
     std::size_t max_members_per_peer = 10'000;
     /// Proxies this node keeps for the actors of one peer.
     std::size_t max_proxies_per_peer = 10'000;
+    /// Messages a proxy holds while its session cannot send them yet. A cast to a remote
+    /// actor whose proxy is full is refused with `send_status::mailbox_full` (a call fails at
+    /// once): the sender learns to slow down, nothing is dropped while reported as sent.
+    std::size_t max_queued_per_proxy = 10'000;
 };
 
 }  // namespace ractor::cluster

@@ -100,9 +100,10 @@ struct message_codec {
     /// Decodes `body` as the type and casts it to `target` (which accepts the type); throws
     /// if the body does not decode.
     send_status (*deliver)(const nlohmann::json& body, const ractor::detail::cell_ptr& target) = nullptr;
-    /// Spawns a proxy for actor `target` of `peer` in `system`, running on `view` (whose node id is the peer's).
+    /// Spawns a proxy for actor `target` of `peer` in `system`, running on `view` (whose node
+    /// id is the peer's), with a mailbox of `capacity` messages.
     any_actor_ref (*make_proxy)(actor_system& system, const runtime& view, peer_state* peer, std::uint64_t target,
-                                const std::string& type_name) = nullptr;
+                                const std::string& type_name, std::size_t capacity) = nullptr;
 };
 
 /// The codec of `Msg` under `name`.
@@ -115,12 +116,12 @@ message_codec make_codec(std::string name) {
         return actor_ref<Msg>(target).cast(body.template get<Msg>());
     };
     c.make_proxy = [](actor_system& system, const runtime& view, peer_state* peer, std::uint64_t target,
-                      const std::string& type_name) -> any_actor_ref {
+                      const std::string& type_name, std::size_t capacity) -> any_actor_ref {
         remote_actor<Msg> proxy;
         proxy.peer = peer;
         proxy.target = target;
         proxy.type_name = type_name;
-        return system.spawn(std::move(proxy), {}, {.runtime_view = &view});
+        return system.spawn(std::move(proxy), {}, {.mailbox_capacity = capacity, .runtime_view = &view});
     };
     return c;
 }
