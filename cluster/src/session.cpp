@@ -21,7 +21,7 @@ bool link::send_with_replies(frame_type type, json body, parked_replies& parked)
     std::lock_guard g(mutex_);
     if (!open_) return false;
     auto bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
-    if (!bytes || !conn_->send(std::move(*bytes))) return false;
+    if (!bytes || conn_->send(std::move(*bytes)) != frame_send_status::sent) return false;
     ++next_seq_;
     for (auto& [tag, reply] : parked) pending_.emplace(tag, std::move(reply));
     parked.clear();

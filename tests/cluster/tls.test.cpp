@@ -368,7 +368,7 @@ TEST_CASE("TLS: garbage on a raw TCP connection closes only that connection", "[
     runtime& raw_tls = host.add_node("raw-tls", {.tls = ca.node_tls("raw-tls")});
     auto c = raw_tls.net->connect(address, raw_tls.clock.now() + patience);
     REQUIRE(c.connection);
-    CHECK(c.connection->send(frame_bytes(garbage.begin(), garbage.end())));
+    CHECK(c.connection->send(frame_bytes(garbage.begin(), garbage.end())) == frame_send_status::sent);
     const received_frame r = c.connection->receive(raw_tls.clock.now() + patience);
     CHECK(r.what == received_frame::kind::closed);
     c.connection.reset();

@@ -234,7 +234,8 @@ public:
     }
 
     bool send(frame_type type, json body) {
-        return conn_->send(*cluster::encode_frame({cluster::wire_version, type, seq_++, std::move(body)}, 1 << 20));
+        return conn_->send(*cluster::encode_frame({cluster::wire_version, type, seq_++, std::move(body)}, 1 << 20)) ==
+               frame_send_status::sent;
     }
     /// The next frame, nullopt once the connection closed (or after 5 s).
     std::optional<cluster::frame> next() {
