@@ -12,11 +12,35 @@ bool link::send_with_replies(frame_type type, json body, parked_replies& parked)
     std::lock_guard g(mutex_);
     if (!open_) return false;
     auto bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
-    if (!bytes || !conn_->send(std::move(*bytes))) return false;
+    if (!bytes || conn_->send(std::move(*bytes)) != frame_send_status::sent) return false;
     ++next_seq_;
     for (auto& [tag, reply] : parked) pending_.emplace(tag, std::move(reply));
     parked.clear();
     return true;
+}
+
+bool link::send_when_writable(frame_type type, json body, parked_replies& parked) {
+    std::optional<frame_bytes> bytes;
+    for (;;) {
+        {
+            std::lock_guard g(mutex_);
+            if (!open_) return false;
+            // Numbered when taken: another sender may have gone first while this one waited.
+            if (!bytes) bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
+            if (!bytes) return false;
+            for (int i = 0; i < 8; ++i) (*bytes)[2 + i] = static_cast<std::uint8_t>(next_seq_ >> (56 - 8 * i));
+            const frame_send_status st = conn_->send(std::move(*bytes));
+            if (st == frame_send_status::sent) {
+                ++next_seq_;
+                for (auto& [tag, reply] : parked) pending_.emplace(tag, std::move(reply));
+                parked.clear();
+                return true;
+            }
+            if (st != frame_send_status::busy) return false;
+        }
+        // Outside the lock: others may still send (or close) while this sender waits.
+        if (conn_->wait_writable(std::nullopt) != writable_status::ready) return false;
+    }
 }
 
 bool link::add_pending(std::uint64_t tag, std::unique_ptr<pending_reply> reply) {

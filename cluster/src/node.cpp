@@ -126,12 +126,20 @@ node_stats node_core::stats() const {
     node_stats s = stats_;
     s.open_connections = session_actors_.size();
     for (const auto& [id, peers] : watchers_of_) s.remote_watchers += peers.size();
+    // Connections the transport failed before the node saw them (TLS handshakes).
+    if (listener_) s.refused_tls = listener_->failures().count;
     return s;
 }
 
 std::vector<std::string> node_core::log() const {
     std::lock_guard g(mutex_);
-    return {log_.begin(), log_.end()};
+    std::vector<std::string> out(log_.begin(), log_.end());
+    if (listener_) {
+        if (const accept_failures f = listener_->failures(); f.count > 0) {
+            out.push_back(std::to_string(f.count) + " inbound connection(s) failed in the transport; the last: " + f.last_reason);
+        }
+    }
+    return out;
 }
 
 void node_core::note(std::string line) {
@@ -145,6 +153,7 @@ void node_core::count_refusal(handshake_failure why) {
     ++stats_.refused;
     switch (why) {
         case handshake_failure::cookie: ++stats_.refused_cookie; break;
+        case handshake_failure::identity: ++stats_.refused_identity; break;
         case handshake_failure::duplicate: ++stats_.refused_duplicate; break;
         case handshake_failure::limit: ++stats_.refused_limit; break;
         case handshake_failure::timeout: ++stats_.refused_timeout; break;

@@ -55,8 +55,14 @@ class link {
 public:
     link(std::shared_ptr<connection> conn, std::size_t max_frame) : conn_(std::move(conn)), max_frame_(max_frame) {}
 
-    /// Sends one frame with the next sequence number; false if closed or too large.
+    /// Sends one frame with the next sequence number without waiting; false if closed, too
+    /// large, or the connection's send queue is full (for the session's own frames, which
+    /// must never block the reading fiber).
     bool send(frame_type type, json body);
+    /// As `send_with_replies`, but parks the calling fiber while the send queue is full:
+    /// the back-pressure path of proxies, whose bounded mailboxes then fill up and refuse
+    /// casts. A kill interrupts the wait.
+    bool send_when_writable(frame_type type, json body, parked_replies& parked);
     /// As `send`, registering `parked` as pending replies first; on failure they stay in `parked`.
     bool send_with_replies(frame_type type, json body, parked_replies& parked);
     /// Registers one pending reply; false (and `reply` failed) if the link is closed.

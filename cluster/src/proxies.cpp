@@ -40,7 +40,7 @@ void forward(peer_state& peer, std::uint64_t target, const std::string& type_nam
         auto via = peer.core.link_to(peer);
         json body{{"to", target}, {"type", type_name}, {"msg", std::move(message)}, {"replies", std::move(tags)}};
         if (!via) error = "node " + peer.name + " is not connected";
-        else if (!via->send_with_replies(frame_type::message, std::move(body), ctx.parked)) {
+        else if (!via->send_when_writable(frame_type::message, std::move(body), ctx.parked)) {
             error = "the message could not be sent to node " + peer.name + " (session closed or frame too large)";
         }
     }

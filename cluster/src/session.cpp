@@ -126,8 +126,21 @@ private:
         if (!dialler_) establish_incoming(m.peer());
     }
 
+    /// Empty if the transport verified nothing or verified the name `claimed`, else why not.
+    std::string identity_problem(const std::string& claimed) const {
+        if (!core_.opts.check_tls_identity) return {};
+        const std::vector<std::string> names = conn_->peer_identity();
+        if (names.empty() || std::find(names.begin(), names.end(), claimed) != names.end()) return {};
+        std::string listed;
+        for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n.substr(0, 64);
+        return "the peer's certificate names " + listed + ", not " + claimed;
+    }
+
     /// The peer proved the cookie: ask the node whether this connection may be the session.
     handshake_machine::step decide(handshake_machine& m) {
+        if (auto problem = identity_problem(m.peer().name); !problem.empty()) {
+            return m.refuse(problem, handshake_failure::identity, false);
+        }
         if (dialler_) {
             // The confirm goes out under the node's lock, before anyone else can send here.
             admission verdict;

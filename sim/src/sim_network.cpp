@@ -133,22 +133,77 @@ connect_result sim_network::connect(std::uint64_t node, const std::string& addre
     }
 }
 
-bool sim_network::send(conn_state& c, int end, frame_bytes frame) {
+frame_send_status sim_network::send(conn_state& c, int end, frame_bytes&& frame) {
     conn_end& self = c.ends[end];
     conn_end& peer = c.ends[1 - end];
-    if (self.done || self.inbox->closed() || frame.size() > opts_.max_frame_size) return false;
+    if (self.done || self.inbox->closed()) return frame_send_status::closed;
+    if (frame.size() > opts_.max_frame_size) return frame_send_status::too_large;
+    if (self.unsent_bytes > 0 && self.unsent_bytes >= opts_.send_queue_limit) return frame_send_status::busy;
     const std::uint64_t id = next_packet_++;
     trace_net(self.node, c.id,
               "send " + conn_text(c.id) + " " + std::to_string(self.node) + "->" + std::to_string(peer.node) + " " +
                   std::to_string(frame.size()) + "B",
               id);
-    transmit(packet{packet_kind::data, c.id, static_cast<std::uint8_t>(1 - end), self.node, peer.node,
-                    std::move(frame), {}, id});
-    return true;
+    packet p{packet_kind::data, c.id, static_cast<std::uint8_t>(1 - end), self.node, peer.node, std::move(frame), {}, id};
+    if (self.unsent.empty() && window_open(peer)) {
+        transmit(std::move(p));
+    } else {
+        trace_net(self.node, c.id, "hold " + conn_text(c.id) + ": the receive window is full", id);
+        self.unsent_bytes += p.bytes.size();
+        self.unsent.push_back(std::move(p));
+    }
+    return frame_send_status::sent;
+}
+
+writable_status sim_network::wait_writable(conn_state& c, int end, std::optional<time_point> deadline) {
+    conn_end& self = c.ends[end];
+    const auto shut = [&] { return c.net == nullptr || self.done || self.inbox->closed(); };
+    const auto room = [&] {
+        return shut() || self.unsent_bytes == 0 || self.unsent_bytes < opts_.send_queue_limit;
+    };
+    detail::no_lock single_threaded;
+    const wake_reason why = self.writers.wait(core_.node(self.node).executor, single_threaded, deadline, room);
+    if (shut()) return writable_status::closed;
+    if (why == wake_reason::unparked) return writable_status::ready;
+    return why == wake_reason::timed_out ? writable_status::timed_out : writable_status::closed;
+}
+
+void sim_network::frame_taken(conn_state& c, int end) { send_unsent(c, 1 - end, false); }
+
+// The window of an empty end is always open, so that a zero limit still lets frames through.
+bool sim_network::window_open(const conn_end& receiver) const {
+    const std::size_t used = receiver.in_flight_bytes + receiver.inbox->queued_bytes();
+    return used == 0 || used < opts_.receive_queue_limit;
+}
+
+void sim_network::send_unsent(conn_state& c, int sender, bool flush) {
+    conn_end& self = c.ends[sender];
+    const conn_end& peer = c.ends[1 - sender];
+    if (self.unsent.empty()) return;
+    while (!self.unsent.empty() && (flush || window_open(peer))) {
+        packet p = std::move(self.unsent.front());
+        self.unsent.pop_front();
+        self.unsent_bytes -= p.bytes.size();
+        transmit(std::move(p));
+    }
+    wake_writers(self);
+}
+
+void sim_network::drop_unsent(conn_end& e) {
+    e.unsent.clear();
+    e.unsent_bytes = 0;
+    wake_writers(e);
+}
+
+void sim_network::wake_writers(conn_end& e) {
+    if (e.unsent_bytes > 0 && e.unsent_bytes >= opts_.send_queue_limit) return;
+    for (const park_token& t : e.writers.take()) core_.unpark(t, wake_reason::unparked);
 }
 
 void sim_network::close(conn_state& c, int end) {
     trace_net(c.ends[end].node, c.id, "close " + conn_text(c.id));
+    // What was sent before the close still leaves, ahead of the close notice, window or not.
+    send_unsent(c, end, true);
     end_gone(c, end, "closed");
     notify_close(c, end, "closed by peer");
     forget_if_done(c);
@@ -227,6 +282,7 @@ void sim_network::transmit(packet p) {
     }
     const int copies = duplicated ? 2 : 1;
     if (duplicated) trace_fault(p.src, p.conn, "net duplicate " + what);
+    if (p.kind == packet_kind::data) count_in_flight(p, copies);
     for (int i = 0; i < copies; ++i) {
         packet copy = i + 1 < copies ? p : std::move(p);
         if (clogged(copy.src, copy.dst)) {
@@ -236,6 +292,12 @@ void sim_network::transmit(packet p) {
             schedule(std::move(copy), extra_ns);
         }
     }
+}
+
+// Every copy on its way counts against the receiver's window until it arrives.
+void sim_network::count_in_flight(const packet& p, int copies) {
+    const auto it = conns_.find(p.conn);
+    if (it != conns_.end()) it->second->ends[p.to_end].in_flight_bytes += p.bytes.size() * static_cast<std::size_t>(copies);
 }
 
 void sim_network::schedule(packet p, std::uint64_t extra_ns) {
@@ -255,13 +317,16 @@ void sim_network::arrive(packet p) {
     conn_state& c = *keep;
     conn_end& end = c.ends[p.to_end];
     switch (p.kind) {
-    case packet_kind::data:
+    case packet_kind::data: {
+        const std::size_t size = p.bytes.size();
+        end.in_flight_bytes -= size;
         if (end.done || !end.inbox || !end.inbox->push(std::move(p.bytes))) {
             trace_net(p.dst, c.id, "drop frame " + conn_text(c.id) + ": closed");
         } else {
-            trace_net(p.dst, c.id, "deliver " + conn_text(c.id) + " " + std::to_string(p.bytes.size()) + "B", p.id);
+            trace_net(p.dst, c.id, "deliver " + conn_text(c.id) + " " + std::to_string(size) + "B", p.id);
         }
         break;
+    }
     case packet_kind::open:
         arrive_open(c, p);
         break;
@@ -285,6 +350,7 @@ void sim_network::arrive(packet p) {
         if (!end.done && end.inbox) {
             trace_net(p.dst, c.id, "closed " + conn_text(c.id) + ": " + p.text);
             end.inbox->close(p.text);
+            drop_unsent(end);  // nobody would read them
         }
         break;
     }
@@ -321,6 +387,7 @@ void sim_network::end_gone(conn_state& c, int end, const std::string& reason) {
     conn_end& e = c.ends[end];
     e.done = true;
     if (e.inbox) e.inbox->close(reason);
+    drop_unsent(e);
 }
 
 void sim_network::abandon(conn_state& c) {

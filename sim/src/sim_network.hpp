@@ -2,6 +2,7 @@
 // The simulated network of a world: listeners, connections and the links between nodes, in
 // virtual time, with seeded latencies and the network faults of the fault plan.
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include <ractor/detail/frame_queue.hpp>
+#include <ractor/detail/wait_list.hpp>
 #include <ractor/prng.hpp>
 #include <ractor/runtime/executor.hpp>
 #include <ractor/runtime/transport.hpp>
@@ -24,13 +26,39 @@ namespace ractor::sim::internal {
 class world_core;
 class sim_network;
 
+/// What travels on a link.
+enum class packet_kind : std::uint8_t { data, open, accept, refuse, close };
+
+/// One packet in flight: a frame or a control notice of connection `conn` for end `to_end`.
+struct packet {
+    packet_kind kind = packet_kind::data;
+    std::uint64_t conn = 0;
+    std::uint8_t to_end = 0;
+    std::uint64_t src = 0;  ///< sending node
+    std::uint64_t dst = 0;  ///< receiving node
+    frame_bytes bytes;
+    std::string text;  ///< open: the address; close: the reason
+    std::uint64_t id = 0;  ///< data frames: numbered per network; a duplicate keeps the number
+};
+
 /// One end of a simulated connection: end 0 is the connecting side, end 1 the accepting one.
+///
+/// Flow control, as TCP's: the frames in flight to an end plus those in its inbox form its
+/// receive window; while that reaches `network_options::receive_queue_limit` the peer's frames
+/// wait in the peer's send queue (`unsent`), whose size `send` bounds.
 struct conn_end {
     std::uint64_t node = 0;  ///< 0 until the end exists (the accepting end: when the connect arrives)
     std::optional<detail::frame_queue> inbox;
     bool done = false;  ///< closed by its owner, reset, or its node crashed
     /// Arrival time of the last packet scheduled for this end: later ones never arrive before.
     time_point last_arrival{};
+    /// Bytes of data packets on their way to this end (scheduled or held by a clog).
+    std::size_t in_flight_bytes = 0;
+    /// Frames this end sent that wait for the peer's window to open, oldest first.
+    std::deque<packet> unsent;
+    std::size_t unsent_bytes = 0;
+    /// Fibers of this end in `wait_writable`.
+    detail::wait_list writers;
 };
 
 /// Where the connecting side of a connection is.
@@ -56,21 +84,6 @@ struct listener_state {
     park_token waiter{};
 };
 
-/// What travels on a link.
-enum class packet_kind : std::uint8_t { data, open, accept, refuse, close };
-
-/// One packet in flight: a frame or a control notice of connection `conn` for end `to_end`.
-struct packet {
-    packet_kind kind = packet_kind::data;
-    std::uint64_t conn = 0;
-    std::uint8_t to_end = 0;
-    std::uint64_t src = 0;  ///< sending node
-    std::uint64_t dst = 0;  ///< receiving node
-    frame_bytes bytes;
-    std::string text;  ///< open: the address; close: the reason
-    std::uint64_t id = 0;  ///< data frames: numbered per network; a duplicate keeps the number
-};
-
 /// The network of one world. Single-threaded, like the world; every packet's arrival is a
 /// world timer (of node 0, so that a crash never drops it), so traffic interleaves
 /// deterministically with everything else.
@@ -86,7 +99,10 @@ public:
     listen_result listen(std::uint64_t node, const std::string& address);
     connect_result connect(std::uint64_t node, const std::string& address,
                            std::optional<time_point> deadline);
-    bool send(conn_state& c, int end, frame_bytes frame);
+    frame_send_status send(conn_state& c, int end, frame_bytes&& frame);
+    writable_status wait_writable(conn_state& c, int end, std::optional<time_point> deadline);
+    /// Tells the network that end `end` took a frame from its inbox: its window opens.
+    void frame_taken(conn_state& c, int end);
     void close(conn_state& c, int end);
     std::unique_ptr<connection> accept(listener_state& l);
     void close_listener(listener_state& l);
@@ -110,6 +126,14 @@ private:
     std::uint64_t node_count() const;
     bool clogged(std::uint64_t src, std::uint64_t dst) const;
     void transmit(packet p);
+    /// Transmits the oldest unsent frames of end `sender` while the peer's window allows
+    /// (all of them when `flush`), then wakes its writers if its send queue has room.
+    void send_unsent(conn_state& c, int sender, bool flush);
+    /// Drops the unsent frames of an end that can no longer send, and wakes its writers.
+    void drop_unsent(conn_end& e);
+    bool window_open(const conn_end& receiver) const;
+    void wake_writers(conn_end& e);
+    void count_in_flight(const packet& p, int copies);
     void schedule(packet p, std::uint64_t extra_ns);
     void arrive(packet p);
     void arrive_open(conn_state& c, packet& p);

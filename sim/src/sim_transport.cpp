@@ -12,14 +12,23 @@ connect_result sim_transport::connect(const std::string& address, std::optional<
 
 sim_connection::~sim_connection() { close(); }
 
-bool sim_connection::send(frame_bytes frame) {
+frame_send_status sim_connection::send(frame_bytes&& frame) {
     conn_state& c = *state_;
-    if (c.net == nullptr || c.ends[end_].done) return false;
+    if (c.net == nullptr || c.ends[end_].done) return frame_send_status::closed;
     return c.net->send(c, end_, std::move(frame));
 }
 
+writable_status sim_connection::wait_writable(std::optional<time_point> deadline) {
+    conn_state& c = *state_;
+    if (c.net == nullptr || c.ends[end_].done) return writable_status::closed;
+    return c.net->wait_writable(c, end_, deadline);
+}
+
 received_frame sim_connection::receive(std::optional<time_point> deadline) {
-    return state_->ends[end_].inbox->receive(deadline);
+    conn_state& c = *state_;
+    received_frame r = c.ends[end_].inbox->receive(deadline);
+    if (r.what == received_frame::kind::frame && c.net != nullptr) c.net->frame_taken(c, end_);
+    return r;
 }
 
 void sim_connection::close() {

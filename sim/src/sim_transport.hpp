@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <ractor/runtime/transport.hpp>
 
@@ -36,9 +37,12 @@ public:
     sim_connection(const sim_connection&) = delete;
     sim_connection& operator=(const sim_connection&) = delete;
 
-    bool send(frame_bytes frame) override;
+    frame_send_status send(frame_bytes&& frame) override;
+    writable_status wait_writable(std::optional<time_point> deadline) override;
     received_frame receive(std::optional<time_point> deadline) override;
     void close() override;
+    /// Always empty: simulated connections carry no certificates.
+    std::vector<std::string> peer_identity() const override { return {}; }
 
 private:
     std::shared_ptr<conn_state> state_;
@@ -57,6 +61,8 @@ public:
     std::unique_ptr<connection> accept() override;
     void close() override;
     std::string address() const override;
+    /// Always none: every connect that reaches a simulated listener is handed out.
+    accept_failures failures() const override { return {}; }
 
 private:
     std::shared_ptr<listener_state> state_;

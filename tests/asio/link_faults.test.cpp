@@ -63,16 +63,16 @@ linked_pair link(runtime& from, listener& l) {
 
 /// A frame each way arrives.
 void check_round_trip(linked_pair& p, runtime& rt, const std::string& text) {
-    REQUIRE(p.opened->send(bytes_of(text)));
+    REQUIRE(p.opened->send(bytes_of(text)) == frame_send_status::sent);
     CHECK(next_text(*p.accepted, rt) == text);
-    REQUIRE(p.accepted->send(bytes_of(text + "!")));
+    REQUIRE(p.accepted->send(bytes_of(text + "!")) == frame_send_status::sent);
     CHECK(next_text(*p.opened, rt) == text + "!");
 }
 
 /// Frames each way are accepted by `send` and never arrive; the connection stays open.
 void check_dropped(linked_pair& p, runtime& rt, const std::string& text) {
-    CHECK(p.opened->send(bytes_of(text)));
-    CHECK(p.accepted->send(bytes_of(text + "!")));
+    CHECK(p.opened->send(bytes_of(text)) == frame_send_status::sent);
+    CHECK(p.accepted->send(bytes_of(text + "!")) == frame_send_status::sent);
     CHECK(next_text(*p.accepted, rt, quiet) == "<timed out>");
     CHECK(next_text(*p.opened, rt, quiet) == "<timed out>");
 }

@@ -128,9 +128,9 @@ std::string length_prefix(std::uint32_t n) {
 
 /// One round trip on a working pair, both ways.
 void check_round_trip(linked_pair& p, runtime& rt, const std::string& text) {
-    REQUIRE(p.client->send(bytes_of(text)));
+    REQUIRE(p.client->send(bytes_of(text)) == frame_send_status::sent);
     CHECK(text_of(expect_frame(*p.server, rt)) == text);
-    REQUIRE(p.server->send(bytes_of(text + "!")));
+    REQUIRE(p.server->send(bytes_of(text + "!")) == frame_send_status::sent);
     CHECK(text_of(expect_frame(*p.client, rt)) == text + "!");
 }
 
@@ -358,21 +358,22 @@ TEST_CASE("10,000 frames from several actors and threads arrive whole and in ord
 
 TEST_CASE("a 4 MiB frame and empty frames pass; a frame above the limit is refused", "[asio][tcp]") {
     runtime_host host{host_options{.threads = 2}};
-    runtime& a = host.add_node("a");
+    // A send queue that takes all three frames at once, however fast the socket drains.
+    runtime& a = host.add_node("a", {.send_queue_limit = 16 * 1024 * 1024});
     auto l = listen_local(a);
     linked_pair p = link(a, *l);
 
     const frame_bytes big = patterned(4 * 1024 * 1024, 7);
-    REQUIRE(p.client->send({}));
-    REQUIRE(p.client->send(big));
-    REQUIRE(p.client->send({}));
+    REQUIRE(p.client->send({}) == frame_send_status::sent);
+    REQUIRE(p.client->send(frame_bytes(big)) == frame_send_status::sent);
+    REQUIRE(p.client->send({}) == frame_send_status::sent);
     CHECK(expect_frame(*p.server, a).empty());
     CHECK(expect_frame(*p.server, a) == big);
     CHECK(expect_frame(*p.server, a).empty());
 
-    CHECK(p.client->send(frame_bytes(8 * 1024 * 1024)));  // the default limit itself
+    CHECK(p.client->send(frame_bytes(8 * 1024 * 1024)) == frame_send_status::sent);  // the default limit itself
     CHECK(expect_frame(*p.server, a).size() == 8 * 1024 * 1024);
-    CHECK_FALSE(p.client->send(frame_bytes(8 * 1024 * 1024 + 1)));
+    CHECK(p.client->send(frame_bytes(8 * 1024 * 1024 + 1)) == frame_send_status::too_large);
     check_round_trip(p, a, "still open");
 }
 
@@ -389,14 +390,14 @@ TEST_CASE("an oversized announced length closes that connection only", "[asio][t
     CHECK(r.what == received_frame::kind::closed);
     CHECK(r.reason == "invalid frame: 1025 bytes announced, above the maximum frame size of 1024 bytes");
     CHECK(raw.closed_by_peer());
-    CHECK_FALSE(victim->send(bytes_of("too late")));
+    CHECK(victim->send(bytes_of("too late")) == frame_send_status::closed);
 
     // The listener keeps accepting, and the limit holds for sending too.
     linked_pair p = link(a, *l);
     check_round_trip(p, a, "after the bad one");
-    CHECK(p.client->send(frame_bytes(1024)));
+    CHECK(p.client->send(frame_bytes(1024)) == frame_send_status::sent);
     CHECK(expect_frame(*p.server, a).size() == 1024);
-    CHECK_FALSE(p.client->send(frame_bytes(1025)));
+    CHECK(p.client->send(frame_bytes(1025)) == frame_send_status::too_large);
 }
 
 TEST_CASE("garbage and truncated frames close their connection, others keep working", "[asio][tcp]") {
@@ -501,7 +502,7 @@ TEST_CASE("close wakes a blocked receive and a blocked accept", "[asio][tcp]") {
     p.server->close();  // from another thread than the receiver's
     CHECK(await(ended_f) == "closed");
     p.server->close();  // idempotent
-    CHECK_FALSE(p.server->send(bytes_of("after close")));
+    CHECK(p.server->send(bytes_of("after close")) == frame_send_status::closed);
     CHECK(p.client->receive(in(a, patience)).reason == "closed by peer");
 
     auto accepted = std::async(std::launch::async, [&] { return l->accept(); });
@@ -516,7 +517,7 @@ TEST_CASE("frames sent just before a close are still delivered", "[asio][tcp]") 
     runtime& a = host.add_node("a");
     auto l = listen_local(a);
     linked_pair p = link(a, *l);
-    for (int i = 0; i < 100; ++i) REQUIRE(p.client->send(patterned(10'000, static_cast<std::uint32_t>(i))));
+    for (int i = 0; i < 100; ++i) REQUIRE(p.client->send(patterned(10'000, static_cast<std::uint32_t>(i))) == frame_send_status::sent);
     p.client.reset();
     for (int i = 0; i < 100; ++i) CHECK(expect_frame(*p.server, a) == patterned(10'000, static_cast<std::uint32_t>(i)));
     CHECK(p.server->receive(in(a, patience)).reason == "closed by peer");
@@ -566,7 +567,7 @@ TEST_CASE("shutdown ends blocked receive, accept and connect", "[asio][tcp]") {
     CHECK(c.error.find("shutting down") != std::string::npos);
     CHECK(await(fiber_ended_f).find("shutting down") != std::string::npos);
 
-    CHECK_FALSE(p.client->send(bytes_of("after shutdown")));
+    CHECK(p.client->send(bytes_of("after shutdown")) == frame_send_status::closed);
     CHECK(p.client->receive(std::nullopt).what == received_frame::kind::closed);
     CHECK(a.net->connect(l->address(), std::nullopt).connection == nullptr);
     CHECK(a.net->listen("127.0.0.1:0").listener == nullptr);
@@ -581,20 +582,20 @@ TEST_CASE("TLS: a round trip with certificates of one verified CA", "[asio][tcp]
     test_certificates ca;
     runtime_host host{host_options{.threads = 2}};
     runtime& a = host.add_node("a", {.tls = ca.node_tls("a")});
-    runtime& b = host.add_node("b", {.tls = ca.node_tls("b")});
+    runtime& b = host.add_node("b", {.tls = ca.node_tls("b"), .send_queue_limit = 16 * 1024 * 1024});
     auto l = listen_local(a);
     linked_pair p = link(b, *l);
     check_round_trip(p, a, "over TLS");
     const frame_bytes big = patterned(4 * 1024 * 1024, 3);
-    REQUIRE(p.client->send(big));
-    REQUIRE(p.client->send({}));
+    REQUIRE(p.client->send(frame_bytes(big)) == frame_send_status::sent);
+    REQUIRE(p.client->send({}) == frame_send_status::sent);
     CHECK(expect_frame(*p.server, a) == big);
     CHECK(expect_frame(*p.server, a).empty());
     p.client->close();
     CHECK(p.server->receive(in(a, patience)).what == received_frame::kind::closed);
 }
 
-TEST_CASE("TLS: failed handshakes fail cleanly and drop only their connection", "[asio][tcp][tls]") {
+TEST_CASE("TLS: failed handshakes fail cleanly, drop only their connection and are counted", "[asio][tcp][tls]") {
     test_certificates ca;
     test_certificates other_ca("another CA");
     runtime_host host{host_options{.threads = 2}};
@@ -614,6 +615,7 @@ TEST_CASE("TLS: failed handshakes fail cleanly and drop only their connection", 
         CHECK(victim->receive(in(plain, patience)).what == received_frame::kind::closed);
         linked_pair p = link(plain, *l);
         check_round_trip(p, plain, "plain still works");
+        CHECK(l->failures().count == 0);  // the plain server handed both out
     }
     SECTION("a plain client and a TLS server") {
         auto l = listen_local(tls);
@@ -622,6 +624,11 @@ TEST_CASE("TLS: failed handshakes fail cleanly and drop only their connection", 
         CHECK(raw.closed_by_peer());
         linked_pair p = link(tls, *l);
         check_round_trip(p, tls, "TLS still works");
+        // The failure was recorded on the listener's thread before it handled the next one.
+        const accept_failures f = l->failures();
+        CHECK(f.count == 1);
+        CHECK(f.last_reason.find("cannot accept from 127.0.0.1:") == 0);
+        CHECK(f.last_reason.find(": TLS handshake failed: ") != std::string::npos);
     }
     SECTION("a certificate the server does not trust") {
         auto l = listen_local(tls);
@@ -632,6 +639,8 @@ TEST_CASE("TLS: failed handshakes fail cleanly and drop only their connection", 
         }
         linked_pair p = link(tls, *l);
         check_round_trip(p, tls, "trusted still works");
+        CHECK(l->failures().count == 1);
+        CHECK(l->failures().last_reason.find(": TLS handshake failed: ") != std::string::npos);
     }
 }
 
@@ -650,4 +659,223 @@ TEST_CASE("TLS: unusable files are refused when the node is added", "[asio][tcp]
     mismatched.private_key_file = ca.issue("two").private_key_file;
     CHECK_THROWS_WITH(add(mismatched), Catch::Contains("mismatch"));
     CHECK_NOTHROW(add(one));
+}
+
+// ---- back-pressure ----------------------------------------------------------------------
+
+namespace {
+
+/// Connections whose queues hold 64 KiB each way.
+const node_network_options small_queues{.send_queue_limit = 64 * 1024, .receive_queue_limit = 64 * 1024};
+
+/// Sends `frame` on `c`, waiting for room while it is busy; false if the connection closed
+/// or `until` passed first (the frame is then still in `frame`).
+bool send_waiting(connection& c, frame_bytes& frame, time_point until) {
+    for (;;) {
+        const frame_send_status st = c.send(std::move(frame));
+        if (st == frame_send_status::sent) return true;
+        if (st != frame_send_status::busy) return false;
+        if (c.wait_writable(until) != writable_status::ready) return false;
+    }
+}
+
+/// Sends `count` numbered frames, waiting for room whenever the connection is busy; reports
+/// "ok" or where it stopped.
+struct flood_args {
+    connection* to = nullptr;
+    runtime* rt = nullptr;
+    int count = 0;
+    std::shared_ptr<std::promise<std::string>> done;
+};
+struct flooder : actor<int, flood_args, flood_args> {
+    flood_args pre_start(actor_ref<int>, flood_args a) { return a; }
+    void handle(actor_ref<int>, int, flood_args& a) {
+        for (int seq = 0; seq < a.count; ++seq) {
+            frame_bytes f = numbered(0, seq);
+            f.resize(f.size() + static_cast<std::size_t>(seq % 7) * 300, 0x5a);
+            if (!send_waiting(*a.to, f, in(*a.rt, patience))) {
+                a.done->set_value("stopped at " + std::to_string(seq));
+                return;
+            }
+        }
+        a.done->set_value("ok");
+    }
+};
+
+/// Checks that `count` frames of a flooder arrive whole and in order; reports a verdict.
+struct flood_sink_args {
+    connection* from = nullptr;
+    runtime* rt = nullptr;
+    int count = 0;
+    std::shared_ptr<std::promise<std::string>> done;
+};
+struct flood_sink : actor<int, flood_sink_args, flood_sink_args> {
+    flood_sink_args pre_start(actor_ref<int>, flood_sink_args a) { return a; }
+    void handle(actor_ref<int>, int, flood_sink_args& a) {
+        for (int seq = 0; seq < a.count; ++seq) {
+            received_frame r = a.from->receive(in(*a.rt, patience));
+            frame_bytes expected = numbered(0, seq);
+            expected.resize(expected.size() + static_cast<std::size_t>(seq % 7) * 300, 0x5a);
+            if (r.what != received_frame::kind::frame || r.bytes != expected) {
+                a.done->set_value("bad frame at " + std::to_string(seq) + ": " + r.reason);
+                return;
+            }
+        }
+        a.done->set_value("ok");
+    }
+};
+
+/// Sends 16 KiB frames on `c`, which nobody reads, until the flow stops: a send is busy and
+/// room does not come within a while. Returns how many frames were taken, or `cap` if the flow
+/// never stopped. The bounded wait can only fail a broken build: once the flow stops it never
+/// resumes by itself.
+int fill_until_stalled(connection& c, runtime& rt, int cap) {
+    int taken = 0;
+    while (taken < cap) {
+        frame_bytes f = patterned(16 * 1024, static_cast<std::uint32_t>(taken));
+        const frame_send_status st = c.send(std::move(f));
+        if (st == frame_send_status::sent) {
+            ++taken;
+            continue;
+        }
+        REQUIRE(st == frame_send_status::busy);
+        CHECK(f == patterned(16 * 1024, static_cast<std::uint32_t>(taken)));  // not taken
+        if (c.wait_writable(in(rt, 500ms)) == writable_status::timed_out) return taken;
+    }
+    return cap;
+}
+
+/// Sends on a stalled connection, says so, then waits for room; reports how that ended.
+struct waiting_writer_args {
+    connection* to = nullptr;
+    std::shared_ptr<std::promise<void>> waiting;
+    std::shared_ptr<std::promise<std::string>> done;
+};
+struct waiting_writer : actor<int, waiting_writer_args, waiting_writer_args> {
+    waiting_writer_args pre_start(actor_ref<int>, waiting_writer_args a) { return a; }
+    void handle(actor_ref<int>, int, waiting_writer_args& a) {
+        if (a.to->send(bytes_of("one more")) != frame_send_status::busy) {
+            a.done->set_value("not busy");
+            a.waiting->set_value();
+            return;
+        }
+        a.waiting->set_value();
+        const writable_status st = a.to->wait_writable(std::nullopt);
+        a.done->set_value(st == writable_status::closed ? "closed" : st == writable_status::ready ? "ready" : "timed out");
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a peer that does not read: its reads pause, send says busy, and reading resumes both",
+          "[asio][tcp][backpressure]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a", small_queues);
+    auto l = listen_local(a);
+    linked_pair p = link(a, *l);
+
+    // The server does not receive. Were its reads not paused, it would take every frame and
+    // the flow would never stop; the kernel's socket buffers hold a few MiB, far below the cap.
+    constexpr int cap = 4096;  // 64 MiB of 16 KiB frames
+    const int taken = fill_until_stalled(*p.client, a, cap);
+    REQUIRE(taken < cap);
+
+    // Reading drains the server's queue; its reads resume, the sender's queue empties, and
+    // every frame arrives once, in order.
+    auto rest = std::async(std::launch::async, [&] {
+        for (int i = taken; i < taken + 100; ++i) {
+            frame_bytes f = patterned(16 * 1024, static_cast<std::uint32_t>(i));
+            if (!send_waiting(*p.client, f, in(a, patience))) return false;
+        }
+        return true;
+    });
+    for (int i = 0; i < taken + 100; ++i) {
+        const frame_bytes f = expect_frame(*p.server, a);
+        if (f != patterned(16 * 1024, static_cast<std::uint32_t>(i))) {
+            FAIL("frame " << i << " is not the one sent");
+        }
+    }
+    CHECK(await(rest));
+    check_round_trip(p, a, "still open");
+}
+
+TEST_CASE("a flood through small queues arrives whole and in order", "[asio][tcp][backpressure]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a", small_queues);
+    runtime& b = host.add_node("b", small_queues);
+    actor_system sys_a(a);
+    actor_system sys_b(b);
+    auto l = listen_local(a);
+    linked_pair p = link(b, *l);
+    constexpr int frames = 20'000;  // about 20 MiB
+    auto sent = std::make_shared<std::promise<std::string>>();
+    auto received = std::make_shared<std::promise<std::string>>();
+    auto sent_f = sent->get_future();
+    auto received_f = received->get_future();
+    sys_a.spawn(flood_sink{}, flood_sink_args{p.server.get(), &a, frames, received}).cast(0);
+    sys_b.spawn(flooder{}, flood_args{p.client.get(), &b, frames, sent}).cast(0);
+    CHECK(await(sent_f) == "ok");
+    CHECK(await(received_f) == "ok");
+}
+
+TEST_CASE("close wakes a blocked wait_writable, and a kill interrupts one", "[asio][tcp][backpressure]") {
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a", small_queues);
+    actor_system sys(a);
+    auto l = listen_local(a);
+    linked_pair p = link(a, *l);  // the server end never reads
+    REQUIRE(fill_until_stalled(*p.client, a, 4096) < 4096);
+
+    auto waiting = std::make_shared<std::promise<void>>();
+    auto done = std::make_shared<std::promise<std::string>>();
+    auto waiting_f = waiting->get_future();
+    auto done_f = done->get_future();
+    auto victim = sys.spawn(waiting_writer{}, waiting_writer_args{p.client.get(), waiting, done});
+    victim.cast(0);
+    await(waiting_f);
+    victim.kill_and_wait();
+    CHECK(done_f.wait_for(0s) == std::future_status::timeout);  // the wait never returned
+    CHECK_FALSE(victim.is_alive());
+
+    waiting = std::make_shared<std::promise<void>>();
+    done = std::make_shared<std::promise<std::string>>();
+    waiting_f = waiting->get_future();
+    done_f = done->get_future();
+    sys.spawn(waiting_writer{}, waiting_writer_args{p.client.get(), waiting, done}).cast(0);
+    await(waiting_f);
+    p.client->close();
+    CHECK(await(done_f) == "closed");
+    CHECK(p.client->send(bytes_of("late")) == frame_send_status::closed);
+}
+
+// ---- identity and accept failures --------------------------------------------------------
+
+TEST_CASE("TLS: a connection names the peer's verified certificate; plain TCP names nobody",
+          "[asio][tcp][tls]") {
+    test_certificates ca;
+    runtime_host host{host_options{.threads = 2}};
+    runtime& a = host.add_node("a", {.tls = ca.node_tls("node-a")});
+    runtime& b = host.add_node("b", {.tls = ca.node_tls("node-b")});
+    tls_options unverified = ca.node_tls("node-c");
+    unverified.verify_peer = false;
+    runtime& c = host.add_node("c", {.tls = unverified});
+    runtime& plain = host.add_node("plain");
+
+    auto l = listen_local(a);
+    linked_pair p = link(b, *l);
+    // The test CA's certificates carry the common name and the DNS name `localhost`.
+    CHECK(p.server->peer_identity() == std::vector<std::string>{"node-b", "localhost"});
+    CHECK(p.client->peer_identity() == std::vector<std::string>{"node-a", "localhost"});
+
+    // Without verification a certificate proves nothing, so it names nobody.
+    auto lc = listen_local(c);
+    linked_pair unchecked = link(c, *lc);
+    check_round_trip(unchecked, c, "unverified TLS");
+    CHECK(unchecked.client->peer_identity().empty());
+    CHECK(unchecked.server->peer_identity().empty());
+
+    auto lp = listen_local(plain);
+    linked_pair q = link(plain, *lp);
+    CHECK(q.client->peer_identity().empty());
+    CHECK(q.server->peer_identity().empty());
 }

@@ -332,6 +332,29 @@ TEST_CASE("TLS: a certificate of another CA is refused when peers are verified",
     }
 }
 
+TEST_CASE("TLS: a certificate that names another node is refused; the session keeps serving",
+          "[cluster][tls][asio]") {
+    test_certificates ca;
+    runtime_host host{host_options{.threads = 2}};
+    tls_pair tls(host, ca);
+    // A holder of the cluster's CA and the cookie, claiming a name its certificate does not give.
+    test_node impostor(host, "n3", ca.node_tls("n2"));
+    impostor.node.connect(tls.n1.node.address());
+    REQUIRE(eventually(tls.n1.sys, [&] {
+        return tls.n1.node.stats().refused_identity >= 1 && impostor.node.stats().refused >= 1;
+    }, {&tls.n1, &impostor}));
+    CHECK(impostor.node.stats().sessions_up == 0);
+    CHECK_FALSE(tls.n1.node.is_connected("n3"));
+    tls.check_unharmed(tls.n1.node.stats().refused);
+    // The plain node dialling shows up as the transport's TLS failures, counted and logged.
+    test_node plain(host, "plain", std::nullopt);
+    plain.node.connect(tls.n1.node.address());
+    REQUIRE(eventually(tls.n1.sys, [&] { return tls.n1.node.stats().refused_tls >= 1; }, {&tls.n1}));
+    const auto lines = tls.n1.node.log();
+    CHECK(std::any_of(lines.begin(), lines.end(),
+                      [](const std::string& l) { return l.find("failed in the transport; the last: ") != std::string::npos; }));
+}
+
 TEST_CASE("TLS: garbage on a raw TCP connection closes only that connection", "[cluster][tls][asio]") {
     test_certificates ca;
     runtime_host host{host_options{.threads = 2}};
@@ -368,7 +391,7 @@ TEST_CASE("TLS: garbage on a raw TCP connection closes only that connection", "[
     runtime& raw_tls = host.add_node("raw-tls", {.tls = ca.node_tls("raw-tls")});
     auto c = raw_tls.net->connect(address, raw_tls.clock.now() + patience);
     REQUIRE(c.connection);
-    CHECK(c.connection->send(frame_bytes(garbage.begin(), garbage.end())));
+    CHECK(c.connection->send(frame_bytes(garbage.begin(), garbage.end())) == frame_send_status::sent);
     const received_frame r = c.connection->receive(raw_tls.clock.now() + patience);
     CHECK(r.what == received_frame::kind::closed);
     c.connection.reset();

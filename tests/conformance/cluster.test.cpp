@@ -298,7 +298,7 @@ CONFORMANCE_TEST("bad input closes that connection and the node keeps serving", 
     for (const auto& input : bad) {
         auto c = raw.net->connect(n1.node.address(), raw.clock.now() + 2s);
         REQUIRE(c.connection);
-        CHECK(c.connection->send(input));
+        CHECK(c.connection->send(frame_bytes(input)) == frame_send_status::sent);
         const received_frame r = c.connection->receive(raw.clock.now() + 5s);
         CHECK(r.what == received_frame::kind::closed);  // n1 closed this connection only
     }

@@ -25,6 +25,7 @@ using namespace std::chrono_literals;
 using ractor::actor_ref;
 using ractor::actor_system;
 using ractor::frame_bytes;
+using ractor::frame_send_status;
 using ractor::received_frame;
 using ractor::sim::world;
 using ractor::sim::world_options;
@@ -96,7 +97,7 @@ struct echo_client : ractor::actor<int, client_args, client_args> {
         }
         s.log->push_back("connected at " + std::to_string(ms_of(s.clock->now())));
         for (const std::string& f : s.frames) {
-            if (!c.connection->send(bytes_of(f))) s.log->push_back("send refused");
+            if (c.connection->send(bytes_of(f)) != frame_send_status::sent) s.log->push_back("send refused");
             const received_frame r = c.connection->receive(std::nullopt);
             s.log->push_back(r.what == received_frame::kind::frame
                                  ? "echo " + text_of(r.bytes) + " at " + std::to_string(ms_of(s.clock->now()))
@@ -231,7 +232,7 @@ TEST_CASE("network: 10,000 frames arrive in the order sent despite random latenc
         ractor::connect_result c = rt1.net->connect("sink", std::nullopt);
         REQUIRE(c.connection);
         for (std::uint32_t i = 0; i < counting_sink::count; ++i) {
-            REQUIRE(c.connection->send(numbered(i)));
+            REQUIRE(c.connection->send(numbered(i)) == frame_send_status::sent);
             // Interleave sending with the world, so that frames leave at many instants.
             if (i % 100 == 0) w.run_for(37us);
         }
@@ -294,14 +295,14 @@ TEST_CASE("network: a frame above the maximum size is refused by send", "[sim][n
     REQUIRE(c.connection);
     auto server = l.listener->accept();
     REQUIRE(server);
-    CHECK(c.connection->send(frame_bytes(16, 1)));
-    CHECK_FALSE(c.connection->send(frame_bytes(17, 1)));
+    CHECK(c.connection->send(frame_bytes(16, 1)) == frame_send_status::sent);
+    CHECK(c.connection->send(frame_bytes(17, 1)) == frame_send_status::too_large);
     const received_frame r = server->receive(std::nullopt);
     REQUIRE(r.what == received_frame::kind::frame);
     CHECK(r.bytes.size() == 16);
     // Nothing else was sent, and the connection is still open.
     CHECK(server->receive(w.node(2).clock.now() + 10ms).what == received_frame::kind::timed_out);
-    CHECK(c.connection->send(frame_bytes(3, 1)));
+    CHECK(c.connection->send(frame_bytes(3, 1)) == frame_send_status::sent);
 }
 
 TEST_CASE("network: receive times out in virtual time, and close wakes a blocked receive",
@@ -339,8 +340,8 @@ TEST_CASE("network: receive times out in virtual time, and close wakes a blocked
     CHECK(r.what == received_frame::kind::closed);
     CHECK(r.reason == "closed by peer");
     CHECK(w.now() - t <= 1ms);
-    CHECK_FALSE(c.connection->send(bytes_of("late")));
-    CHECK_FALSE(server->send(bytes_of("late")));
+    CHECK(c.connection->send(bytes_of("late")) == frame_send_status::closed);
+    CHECK(server->send(bytes_of("late")) == frame_send_status::closed);
 }
 
 TEST_CASE("network: frames sent before a close are still received", "[sim][network]") {
@@ -352,10 +353,10 @@ TEST_CASE("network: frames sent before a close are still received", "[sim][netwo
     REQUIRE(c.connection);
     auto server = l.listener->accept();
     REQUIRE(server);
-    CHECK(c.connection->send(bytes_of("a")));
-    CHECK(c.connection->send(bytes_of("b")));
+    CHECK(c.connection->send(bytes_of("a")) == frame_send_status::sent);
+    CHECK(c.connection->send(bytes_of("b")) == frame_send_status::sent);
     c.connection->close();
-    CHECK_FALSE(c.connection->send(bytes_of("c")));
+    CHECK(c.connection->send(bytes_of("c")) == frame_send_status::closed);
     CHECK(text_of(server->receive(std::nullopt).bytes) == "a");
     CHECK(text_of(server->receive(std::nullopt).bytes) == "b");
     CHECK(server->receive(std::nullopt).what == received_frame::kind::closed);
@@ -374,7 +375,7 @@ TEST_CASE("network: a node crash resets its connections and a restarted node lis
     });
     auto c = rt1.net->connect("n2", std::nullopt);
     REQUIRE(c.connection);
-    REQUIRE(c.connection->send(bytes_of("ping")));
+    REQUIRE(c.connection->send(bytes_of("ping")) == frame_send_status::sent);
     CHECK(text_of(c.connection->receive(std::nullopt).bytes) == "ping");
 
     w.crash_node(2);
@@ -383,7 +384,7 @@ TEST_CASE("network: a node crash resets its connections and a restarted node lis
     CHECK(r.what == received_frame::kind::closed);
     CHECK(r.reason == "connection reset: node n2 crashed");
     CHECK(w.now() - crashed_at == 1ms);
-    CHECK_FALSE(c.connection->send(bytes_of("ping")));
+    CHECK(c.connection->send(bytes_of("ping")) == frame_send_status::closed);
     // Down: nobody listens on n2 any more.
     auto refused = rt1.net->connect("n2", std::nullopt);
     CHECK(refused.error == "cannot connect to n2: connection refused");
@@ -391,7 +392,7 @@ TEST_CASE("network: a node crash resets its connections and a restarted node lis
     w.restart_node(2);
     auto again = rt1.net->connect("n2", std::nullopt);
     REQUIRE(again.connection);
-    REQUIRE(again.connection->send(bytes_of("pong")));
+    REQUIRE(again.connection->send(bytes_of("pong")) == frame_send_status::sent);
     CHECK(text_of(again.connection->receive(std::nullopt).bytes) == "pong");
     again.connection->close();
     w.run();
@@ -541,4 +542,221 @@ TEST_CASE("network: killing an actor inside connect gives the attempt up", "[sim
     const received_frame r = server->receive(std::nullopt);
     CHECK(r.what == received_frame::kind::closed);
     CHECK(r.reason == "connection reset by peer");
+}
+
+// ---- back-pressure ----------------------------------------------------------------------
+
+namespace {
+
+/// A world whose connections hold at most 1000 bytes in a receive window and 1000 in a send
+/// queue, with a fixed 1 ms latency.
+world_options small_queues() {
+    world_options o = fixed_latency(1ms);
+    o.network.send_queue_limit = 1000;
+    o.network.receive_queue_limit = 1000;
+    return o;
+}
+
+/// A numbered frame of `size` bytes (the sequence number in its first four).
+frame_bytes sized(std::uint32_t seq, std::size_t size) {
+    frame_bytes b = numbered(seq);
+    b.resize(size, 0xcd);
+    return b;
+}
+
+std::uint32_t seq_of(const frame_bytes& b) {
+    std::uint32_t seq = 0;
+    for (int i = 0; i < 4; ++i) seq |= static_cast<std::uint32_t>(b.at(i)) << (8 * i);
+    return seq;
+}
+
+/// On any message, sends `count` numbered frames of `size` bytes, waiting for room whenever
+/// the connection is busy; logs how many sends were pushed back, then how it ended.
+struct flooding_sender : ractor::actor<int> {
+    std::shared_ptr<ractor::connection> conn;
+    std::uint32_t count = 0;
+    std::size_t size = 0;
+    log_ptr log;
+    void handle(actor_ref<int>, int, std::monostate&) {
+        std::uint32_t pushed_back = 0;
+        for (std::uint32_t seq = 0; seq < count; ++seq) {
+            // A busy send leaves the frame here: the same object is sent again.
+            frame_bytes f = sized(seq, size);
+            for (;;) {
+                const ractor::frame_send_status st = conn->send(std::move(f));
+                if (st == frame_send_status::sent) break;
+                if (st != frame_send_status::busy) {
+                    log->push_back("send failed at " + std::to_string(seq));
+                    return;
+                }
+                ++pushed_back;
+                if (conn->wait_writable(std::nullopt) != ractor::writable_status::ready) {
+                    log->push_back("wait failed at " + std::to_string(seq));
+                    return;
+                }
+            }
+        }
+        log->push_back(pushed_back > 0 ? "sent all, pushed back" : "sent all, never pushed back");
+    }
+};
+
+/// On any message, receives until the connection closes, checking that the numbered frames
+/// arrive whole and in order; logs how many did.
+struct ordered_sink : ractor::actor<int> {
+    std::shared_ptr<ractor::connection> conn;
+    std::size_t size = 0;
+    log_ptr log;
+    void handle(actor_ref<int>, int, std::monostate&) {
+        std::uint32_t expected = 0;
+        for (;;) {
+            const received_frame r = conn->receive(std::nullopt);
+            if (r.what != received_frame::kind::frame) break;
+            if (r.bytes.size() != size || seq_of(r.bytes) != expected) {
+                log->push_back("bad frame: got " + std::to_string(seq_of(r.bytes)) + " expected " +
+                               std::to_string(expected));
+                return;
+            }
+            ++expected;
+        }
+        log->push_back("received " + std::to_string(expected));
+    }
+};
+
+/// On any message, waits for room on `conn` and logs what the wait returned.
+struct blocked_writer : ractor::actor<int> {
+    std::shared_ptr<ractor::connection> conn;
+    log_ptr log;
+    void handle(actor_ref<int>, int, std::monostate&) {
+        const ractor::writable_status st = conn->wait_writable(std::nullopt);
+        log->push_back(st == ractor::writable_status::closed ? "closed"
+                       : st == ractor::writable_status::ready ? "ready"
+                                                              : "timed out");
+    }
+};
+
+/// Both ends of one connection from n1 to a listener on n2.
+struct sim_pair {
+    std::unique_ptr<ractor::listener> listener;
+    std::shared_ptr<ractor::connection> client;
+    std::shared_ptr<ractor::connection> server;
+};
+
+sim_pair open_sim_pair(world& w) {
+    sim_pair p;
+    p.listener = w.node(2).net->listen("n2").listener;
+    REQUIRE(p.listener);
+    p.client = w.node(1).net->connect("n2", std::nullopt).connection;
+    REQUIRE(p.client);
+    p.server = p.listener->accept();
+    REQUIRE(p.server);
+    return p;
+}
+
+/// Sends 100-byte frames until the connection says busy; returns how many it took.
+std::uint32_t fill(ractor::connection& c) {
+    std::uint32_t taken = 0;
+    for (;;) {
+        frame_bytes f = sized(taken, 100);
+        const auto st = c.send(std::move(f));
+        if (st != frame_send_status::sent) {
+            REQUIRE(st == frame_send_status::busy);
+            CHECK(f.size() == 100);  // a busy send leaves the frame with the caller
+            return taken;
+        }
+        ++taken;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("network: a peer that does not read makes send busy, and reading makes room", "[sim][network]") {
+    world w(21, small_queues());
+    w.add_node("n1");
+    w.add_node("n2");
+    sim_pair p = open_sim_pair(w);
+    // Ten frames fill n2's receive window; ten more wait at n1 until the send queue is full.
+    CHECK(fill(*p.client) == 20);
+    w.run_for(50ms);  // the window stays shut however long n2 does not read
+    CHECK(p.client->send(sized(20, 100)) == frame_send_status::busy);
+    CHECK(p.client->wait_writable(w.node(1).clock.now() + 5ms) == ractor::writable_status::timed_out);
+    // Each frame n2 takes lets one held frame leave, and the queue has room again.
+    REQUIRE(seq_of(p.server->receive(std::nullopt).bytes) == 0);
+    CHECK(p.client->wait_writable(w.node(1).clock.now() + 5ms) == ractor::writable_status::ready);
+    CHECK(p.client->send(sized(20, 100)) == frame_send_status::sent);
+    // Every frame arrives once, in order.
+    for (std::uint32_t seq = 1; seq <= 20; ++seq) {
+        const received_frame r = p.server->receive(std::nullopt);
+        REQUIRE(r.what == received_frame::kind::frame);
+        CHECK(seq_of(r.bytes) == seq);
+    }
+    CHECK(p.server->receive(w.node(2).clock.now() + 10ms).what == received_frame::kind::timed_out);
+}
+
+TEST_CASE("network: a flood through small queues arrives whole and in order, and replays", "[sim][network]") {
+    const auto run = [](std::uint64_t seed) {
+        world_options o = small_queues();
+        o.network.jitter = 300us;
+        world w(seed, o);
+        w.add_node("n1");
+        w.add_node("n2");
+        sim_pair p = open_sim_pair(w);
+        auto log = make_log();
+        {
+            actor_system s1(w.node(1));
+            actor_system s2(w.node(2));
+            flooding_sender tx;
+            tx.conn = p.client;
+            tx.count = 5000;
+            tx.size = 64;
+            tx.log = log;
+            ordered_sink rx;
+            rx.conn = p.server;
+            rx.size = 64;
+            rx.log = log;
+            auto sender = s1.spawn(std::move(tx));
+            auto sink = s2.spawn(std::move(rx));
+            sender.cast(0);
+            sink.cast(0);
+            w.run_for(10s);
+            p.client->close();
+            w.run_for(1s);
+        }
+        CHECK(*log == std::vector<std::string>{"sent all, pushed back", "received 5000"});
+        return w.trace_hash();
+    };
+    CHECK(run(22) == run(22));
+}
+
+TEST_CASE("network: close wakes a blocked wait_writable, and a kill interrupts one", "[sim][network]") {
+    world w(23, small_queues());
+    w.add_node("n1");
+    w.add_node("n2");
+    sim_pair p = open_sim_pair(w);
+    fill(*p.client);
+    auto log = make_log();
+    {
+        actor_system s1(w.node(1));
+        blocked_writer killed;
+        killed.conn = p.client;
+        killed.log = log;
+        auto victim = s1.spawn(std::move(killed));
+        victim.cast(0);
+        w.run_for(5ms);
+        victim.kill();
+        w.run_for(5ms);
+        CHECK_FALSE(victim.is_alive());
+        CHECK(log->empty());  // the handler never returned
+
+        blocked_writer closed;
+        closed.conn = p.client;
+        closed.log = log;
+        auto writer = s1.spawn(std::move(closed));
+        writer.cast(0);
+        w.run_for(5ms);
+        CHECK(log->empty());
+        p.server->close();  // n1 hears of it one latency later
+        w.run_for(5ms);
+        CHECK(*log == std::vector<std::string>{"closed"});
+    }
+    CHECK(p.client->send(sized(99, 100)) == frame_send_status::closed);
 }

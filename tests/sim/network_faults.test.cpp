@@ -19,6 +19,7 @@ using namespace std::chrono_literals;
 using ractor::actor_ref;
 using ractor::actor_system;
 using ractor::frame_bytes;
+using ractor::frame_send_status;
 using ractor::received_frame;
 using ractor::trace_kind;
 using ractor::sim::fault_plan;
@@ -98,8 +99,8 @@ TEST_CASE("network faults: loss drops frames of one direction only", "[sim][netw
     auto p = open_pair(w, 1, 2, "n2");
     w.apply(plan_with({.from = 1, .to = 2, .loss = 1.0}));
     for (int i = 0; i < 10; ++i) {
-        CHECK(p.client->send(frame_of(i)));  // a lost frame was still sent
-        CHECK(p.server->send(frame_of(i)));
+        CHECK(p.client->send(frame_of(i)) == frame_send_status::sent);  // a lost frame was still sent
+        CHECK(p.server->send(frame_of(i)) == frame_send_status::sent);
     }
     CHECK(drain(w, 2, *p.server).empty());
     CHECK(drain(w, 1, *p.client) == range(0, 10));
@@ -269,8 +270,8 @@ TEST_CASE("network faults: a reset closes both ends at once", "[sim][network_fau
     CHECK(a.reason == "connection reset");
     CHECK(b.what == received_frame::kind::closed);
     CHECK(w.now() == t);
-    CHECK_FALSE(p.client->send(frame_of(1)));
-    CHECK_FALSE(p.server->send(frame_of(1)));
+    CHECK(p.client->send(frame_of(1)) == frame_send_status::closed);
+    CHECK(p.server->send(frame_of(1)) == frame_send_status::closed);
     // Other connections are untouched, and new ones work.
     q.client->send(frame_of(2));
     CHECK(drain(w, 3, *q.server) == std::vector<int>{2});
@@ -460,4 +461,44 @@ TEST_CASE("network faults: swarm plans draw network loss and duplication per see
     CHECK(duplicating > 5);
     CHECK(duplicating < 35);
     CHECK(ractor::sim::swarm_fault_plan(1, 0).link_faults.empty());
+}
+
+TEST_CASE("network faults: a clog fills the receive window, the sender is pushed back, nothing is lost",
+          "[sim][network_faults]") {
+    world_options o = fixed_latency(1ms);
+    o.network.send_queue_limit = 10;
+    o.network.receive_queue_limit = 10;
+    world w(31, o);
+    w.add_node("n1");
+    w.add_node("n2");
+    auto p = open_pair(w, 1, 2, "n2");
+    w.clog(1, 2, false);
+    // Held packets count against the window: ten one-byte frames fill it, ten more fill the
+    // send queue, and then the sender hears `busy`, however long the clog lasts.
+    int sent = 0;
+    while (p.client->send(frame_of(sent)) == frame_send_status::sent) ++sent;
+    CHECK(sent == 20);
+    w.run_for(1s);
+    CHECK(p.client->send(frame_of(sent)) == frame_send_status::busy);
+    CHECK(count_faults(w, "net hold") == 10);  // only the window's worth is on the link
+    w.release(1, 2);
+    CHECK(drain(w, 2, *p.server) == range(0, 20));
+    CHECK(p.client->send(frame_of(20)) == frame_send_status::sent);
+    CHECK(drain(w, 2, *p.server) == range(20, 21));
+}
+
+TEST_CASE("network faults: a reset drops the frames the window held; the writer then hears closed",
+          "[sim][network_faults]") {
+    world_options o = fixed_latency(1ms);
+    o.network.send_queue_limit = 10;
+    o.network.receive_queue_limit = 10;
+    world w(32, o);
+    w.add_node("n1");
+    w.add_node("n2");
+    auto p = open_pair(w, 1, 2, "n2");
+    while (p.client->send(frame_of(0)) == frame_send_status::sent) {
+    }
+    w.reset_connections(1, 2);
+    CHECK(p.client->wait_writable(std::nullopt) == ractor::writable_status::closed);
+    CHECK(p.client->send(frame_of(0)) == frame_send_status::closed);
 }

@@ -57,7 +57,7 @@ public:
         return send_bytes(std::move(*bytes));
     }
     /// Sends bytes as one frame, whatever they hold.
-    bool send_bytes(frame_bytes bytes) { return conn_->send(std::move(bytes)); }
+    bool send_bytes(frame_bytes bytes) { return conn_->send(std::move(bytes)) == frame_send_status::sent; }
 
     /// The next frame, nullopt once the connection closed (or after 5 s).
     std::optional<cluster::frame> next() {

@@ -23,6 +23,9 @@ struct net_settings {
     std::uint64_t node;
     ractor::executor& executor;
     std::size_t max_frame_size;
+    /// See `node_network_options`.
+    std::size_t send_queue_limit;
+    std::size_t receive_queue_limit;
     /// The node's TLS context; null for plain TCP.
     std::unique_ptr<boost::asio::ssl::context> tls;
 };

@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 
 #include "host.hpp"
+#include "tls_identity.hpp"
 #include "worker.hpp"
 
 namespace ractor::asio_backend {
@@ -27,14 +28,18 @@ constexpr std::size_t batch_pieces = 64;
 /// How long a closed connection keeps trying to write the frames queued before the close.
 constexpr std::chrono::seconds linger_time{2};
 
+std::vector<std::string> verified_names(const plain_stream&) { return {}; }
+std::vector<std::string> verified_names(tls_stream& s) { return verified_peer_names(s.native_handle()); }
+
 }  // namespace
 
 template <class Stream>
 stream_core<Stream>::stream_core(Stream stream, std::shared_ptr<const net_settings> settings,
-                                 link_faults::link link)
+                                 link_faults::link link, std::vector<std::string> peer_identity)
     : stream_(std::move(stream)),
       settings_(std::move(settings)),
       link_(std::move(link)),
+      peer_identity_(std::move(peer_identity)),
       received_(settings_->executor),
       decoder_(settings_->max_frame_size),
       read_buffer_(read_chunk),
@@ -46,31 +51,71 @@ void stream_core<Stream>::start() {
 }
 
 template <class Stream>
-bool stream_core<Stream>::send(frame_bytes frame) {
-    if (frame.size() > settings_->max_frame_size) return false;
+frame_send_status stream_core<Stream>::send(frame_bytes&& frame) {
+    if (frame.size() > settings_->max_frame_size) return frame_send_status::too_large;
     // Once the host stops, nothing runs the io_context any more (and it may be going away).
-    if (settings_->host.stopping()) return false;
+    if (settings_->host.stopping()) return frame_send_status::closed;
     // A partition drops the frame as it is sent, as a cut cable would: the connection stays
     // open, and frames queued before the cut still leave in order.
     const bool cut = link_.cut();
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (closed_) return false;
-        if (cut) return true;
+        if (closed_) return frame_send_status::closed;
+        if (unwritten_bytes_ >= settings_->send_queue_limit) return frame_send_status::busy;
+        if (cut) {
+            frame.clear();
+            return frame_send_status::sent;
+        }
+        unwritten_bytes_ += frame.size();
         outgoing_.push_back(std::move(frame));
-        if (writing_) return true;
+        if (writing_) return frame_send_status::sent;
         writing_ = true;
     }
+    start_writing();
+    return frame_send_status::sent;
+}
+
+template <class Stream>
+void stream_core<Stream>::start_writing() {
     // On the socket's own thread the write starts at once; from elsewhere a post hands it
     // over (and wakes the worker if it sleeps in its io_context).
     worker* here = settings_->host.local_worker();
     if (here != nullptr && &here->io() == &boost::asio::query(stream_.get_executor(),
                                                                boost::asio::execution::context)) {
         write_more();
-        return true;
+        return;
     }
     boost::asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->write_more(); });
-    return true;
+}
+
+template <class Stream>
+writable_status stream_core<Stream>::wait_writable(std::optional<time_point> deadline) {
+    const auto room = [this] { return closed_ || unwritten_bytes_ < settings_->send_queue_limit; };
+    const wake_reason why = writers_.wait(settings_->executor, mutex_, deadline, room);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return writable_status::closed;
+    if (why == wake_reason::unparked) return writable_status::ready;
+    // Interrupted outside an actor: the runtime is shutting down.
+    return why == wake_reason::timed_out ? writable_status::timed_out : writable_status::closed;
+}
+
+template <class Stream>
+received_frame stream_core<Stream>::receive(std::optional<time_point> deadline) {
+    received_frame r = received_.receive(deadline);
+    if (r.what == received_frame::kind::frame) resume_reading();
+    return r;
+}
+
+// Writers wake when the queue drops below the limit or the connection closes.
+template <class Stream>
+void stream_core<Stream>::wake_writers() {
+    std::vector<park_token> woken;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!closed_ && unwritten_bytes_ >= settings_->send_queue_limit) return;
+        woken = writers_.take();
+    }
+    detail::unpark_all(settings_->executor, woken);
 }
 
 template <class Stream>
@@ -81,6 +126,7 @@ void stream_core<Stream>::close() {
         closed_ = true;
     }
     received_.close("closed");
+    wake_writers();
     if (settings_->host.stopping()) return;
     boost::asio::post(stream_.get_executor(),
                       [self = this->shared_from_this()] { self->close_when_flushed(); });
@@ -109,7 +155,29 @@ void stream_core<Stream>::on_read(const boost::system::error_code& ec, std::size
         finish(describe_end(ec));
         return;
     }
-    read_more();
+    if (!pause_reading()) read_more();
+}
+
+template <class Stream>
+bool stream_core<Stream>::pause_reading() {
+    // Under the mutex, so that a receive taking the queue below half either sees the pause
+    // or has its frame's bytes already subtracted here.
+    std::lock_guard<std::mutex> lock(mutex_);
+    reading_paused_ = received_.queued_bytes() >= settings_->receive_queue_limit;
+    return reading_paused_;
+}
+
+template <class Stream>
+void stream_core<Stream>::resume_reading() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!reading_paused_ || received_.queued_bytes() > settings_->receive_queue_limit / 2) return;
+        reading_paused_ = false;
+    }
+    if (settings_->host.stopping()) return;
+    boost::asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+        if (!self->finished_) self->read_more();
+    });
 }
 
 template <class Stream>
@@ -161,6 +229,13 @@ void stream_core<Stream>::write_more() {
 
 template <class Stream>
 void stream_core<Stream>::on_written(const boost::system::error_code& ec) {
+    std::size_t written = 0;
+    for (const auto& f : sending_) written += f.size();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        unwritten_bytes_ -= written;
+    }
+    wake_writers();
     sending_.clear();
     gathered_.clear();
     pieces_.clear();
@@ -201,6 +276,7 @@ void stream_core<Stream>::finish(std::string reason) {
         closed_ = true;
         outgoing_.clear();
     }
+    wake_writers();
     linger_.cancel();
     // The end of a connection is news for the peer too: across a partition the socket stays
     // open, silent, until the heal.
@@ -232,7 +308,9 @@ std::string stream_core<Stream>::describe_end(const boost::system::error_code& e
 template <class Stream>
 std::unique_ptr<connection> make_tcp_connection(Stream stream, std::shared_ptr<const net_settings> settings,
                                                 link_faults::link link) {
-    auto core = std::make_shared<stream_core<Stream>>(std::move(stream), std::move(settings), std::move(link));
+    std::vector<std::string> names = verified_names(stream);
+    auto core = std::make_shared<stream_core<Stream>>(std::move(stream), std::move(settings), std::move(link),
+                                                      std::move(names));
     core->start();
     return std::make_unique<tcp_connection<Stream>>(std::move(core));
 }

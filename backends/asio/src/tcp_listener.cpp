@@ -74,6 +74,7 @@ void acceptor_core::accept_more() {
 void acceptor_core::on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket) {
     if (closed_ || ec == boost::asio::error::operation_aborted) return;
     if (ec) {
+        failed("cannot accept: " + ec.message());
         retry_timer_.expires_after(accept_retry_delay);
         retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& e) {
             if (!e) self->accept_more();
@@ -83,7 +84,8 @@ void acceptor_core::on_accept(const boost::system::error_code& ec, boost::asio::
     boost::system::error_code peer_ec, local_ec;
     const auto peer = socket.remote_endpoint(peer_ec);
     const auto local = socket.local_endpoint(local_ec);
-    if (peer_ec || local_ec) {  // the peer has gone already
+    if (peer_ec || local_ec) {
+        failed("cannot accept: the peer left at once: " + (peer_ec ? peer_ec : local_ec).message());
         accept_more();
         return;
     }
@@ -111,10 +113,25 @@ void acceptor_core::admit(const std::shared_ptr<arrival>& a) {
     auto setup = std::make_shared<connection_setup>(
         acceptor_.get_executor(), settings_, format_endpoint(a->peer),
         // A failed handshake drops that connection only.
-        [self = shared_from_this()](std::unique_ptr<connection> c, const std::string&) {
-            if (c) self->accepted_.push(std::move(c));
+        [self = shared_from_this()](std::unique_ptr<connection> c, std::string error) {
+            if (c) {
+                self->accepted_.push(std::move(c));
+            } else {
+                self->failed(std::move(error));
+            }
         });
     setup->accept(std::move(a->socket), std::move(a->link));
+}
+
+void acceptor_core::failed(std::string reason) {
+    std::lock_guard g(failures_lock_);
+    ++failures_.count;
+    failures_.last_reason = std::move(reason);
+}
+
+accept_failures acceptor_core::failures() const {
+    std::lock_guard g(failures_lock_);
+    return failures_;
 }
 
 }  // namespace ractor::asio_backend

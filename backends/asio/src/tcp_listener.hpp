@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -38,6 +39,8 @@ public:
     }
     /// Stops accepting and wakes a blocked `accept`. Any thread; idempotent.
     void close();
+    /// See `listener::failures`. Any thread.
+    accept_failures failures() const;
 
 private:
     struct arrival;
@@ -46,6 +49,8 @@ private:
     void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
     /// Hands an accepted socket on to its handshake, unless a partition cuts it off.
     void admit(const std::shared_ptr<arrival>& a);
+    /// Counts a connection lost before it could be handed out.
+    void failed(std::string reason);
 
     boost::asio::ip::tcp::acceptor acceptor_;
     std::shared_ptr<const net_settings> settings_;
@@ -53,6 +58,8 @@ private:
     boost::asio::steady_timer retry_timer_;
     const std::uint64_t fault_entry_;  // the listener's id in the host's link-fault table
     bool closed_ = false;  // acceptor thread only
+    mutable std::mutex failures_lock_;
+    accept_failures failures_;  // under failures_lock_
 };
 
 /// What `tcp_transport::listen` hands out; stops listening when destroyed.
@@ -68,6 +75,7 @@ public:
     std::unique_ptr<connection> accept() override { return core_->accept(); }
     void close() override { core_->close(); }
     std::string address() const override { return address_; }
+    accept_failures failures() const override { return core_->failures(); }
 
 private:
     std::shared_ptr<acceptor_core> core_;

@@ -86,6 +86,8 @@ tcp_transport::tcp_transport(host& h, std::uint64_t node, executor& ex, std::siz
           .executor = ex,
           // The length prefix has 32 bits.
           .max_frame_size = std::min<std::size_t>(max_frame_size, std::numeric_limits<std::uint32_t>::max()),
+          .send_queue_limit = opts.send_queue_limit,
+          .receive_queue_limit = opts.receive_queue_limit,
           .tls = opts.tls ? make_tls_context(*opts.tls) : nullptr,
       })) {}
 

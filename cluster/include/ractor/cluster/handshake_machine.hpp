@@ -33,6 +33,7 @@ enum class handshake_failure : std::uint8_t {
     cookie,     ///< a proof did not check: the other side does not know the cookie
     version,    ///< no common wire version
     name,       ///< the peer claims this node's own name
+    identity,   ///< the peer's TLS certificate does not name the node it claims to be
     duplicate,  ///< a session between the two nodes exists or is being made
     limit,      ///< this node is at a limit (too many handshakes) or shutting down
     timeout,    ///< the handshake did not finish in time

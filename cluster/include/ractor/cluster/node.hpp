@@ -36,8 +36,11 @@ struct node_stats {
     /// also while it waits to redial.
     std::size_t open_connections = 0;
     std::uint64_t sessions_up = 0;      ///< handshakes completed
-    std::uint64_t refused = 0;          ///< handshakes refused or failed, of every kind below
+    std::uint64_t refused = 0;          ///< handshakes refused or failed, of the kinds below but `refused_tls`
     std::uint64_t refused_cookie = 0;     ///< a proof did not check (either side)
+    std::uint64_t refused_identity = 0;   ///< a TLS certificate that does not name the claimed node
+    /// Inbound connections the transport failed before a handshake began (TLS handshakes).
+    std::uint64_t refused_tls = 0;
     std::uint64_t refused_duplicate = 0;  ///< a session between the two nodes existed or was pending
     std::uint64_t refused_limit = 0;      ///< too many handshakes at once, or shutting down
     std::uint64_t refused_timeout = 0;    ///< the handshake did not finish within connect_timeout

@@ -36,6 +36,10 @@ struct node_options {
     duration lookup_timeout = std::chrono::seconds(5);
     /// The largest frame this node sends or accepts, in bytes.
     std::size_t max_frame_size = std::size_t{1} << 20;
+    /// With TLS, the names of the peer's verified certificate (CN and DNS SANs) must include
+    /// the node name it claims in the handshake; otherwise any holder of a certificate from
+    /// the cluster's CA who knows the cookie could join under any name.
+    bool check_tls_identity = true;
     /// The process-group scopes kept in sync with the other nodes. Group frames of other
     /// scopes are ignored.
     std::vector<std::string> pg_scopes{"default"};

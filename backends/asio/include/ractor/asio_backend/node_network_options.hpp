@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// Network options of one node of an asio runtime host: plain TCP or TLS.
+/// Network options of one node of an asio runtime host: plain TCP or TLS, queue limits.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,13 @@ struct tls_options {
 struct node_network_options {
     /// TLS for every connection of the node, accepted and opened; plain TCP when empty.
     std::optional<tls_options> tls;
+    /// Per connection: `send` takes frames while fewer bytes than this wait to be written to
+    /// the socket, and says `busy` beyond (so a queue holds at most this plus one frame).
+    std::size_t send_queue_limit = 4 * 1024 * 1024;
+    /// Per connection: reading from the socket pauses while this many bytes of received
+    /// frames wait for `receive`, and resumes once half of them are taken, so that TCP flow
+    /// control slows the sending peer down.
+    std::size_t receive_queue_limit = 4 * 1024 * 1024;
 };
 
 }  // namespace ractor::asio_backend
