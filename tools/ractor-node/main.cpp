@@ -139,12 +139,22 @@ struct bench_request {
     ractor::reply_port<std::string> port;
 };
 
+/// Never exits: waiting for it is how the driver pauses while the remote side catches up.
+struct idle_pacer : ractor::actor<int> {
+    void handle(ractor::actor_ref<int>, int, std::monostate&) {}
+};
+
 struct bench_driver : ractor::actor<bench_request> {
-    void handle(ractor::actor_ref<bench_request>, bench_request r, std::monostate&) {
+    void handle(ractor::actor_ref<bench_request> self, bench_request r, std::monostate&) {
         const auto t0 = std::chrono::steady_clock::now();
         std::string error;
         if (r.workload == "remote_cast") {
-            for (std::int64_t i = 0; i < r.count; ++i) r.target.cast(sm::tick{i});
+            // A full proxy pushes back (mailbox_full): wait a moment and send the same tick again.
+            auto pacer = self.system().spawn(idle_pacer{});
+            for (std::int64_t i = 0; i < r.count; ++i) {
+                while (r.target.cast(sm::tick{i}) == ractor::send_status::mailbox_full) pacer.wait_for(std::chrono::microseconds(50));
+            }
+            pacer.stop();
             auto seen = r.target.call([](ractor::reply_port<std::int64_t> p) { return service_message{sm::count{std::move(p)}}; });
             if (!seen.ok() || seen.value() != r.count) error = "the server counted a different number of ticks";
         } else {
