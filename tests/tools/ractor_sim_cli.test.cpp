@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -136,6 +137,17 @@ TEST_CASE("ractor-sim: export of a failing run writes the trace and exits 1", "[
     CHECK(failing.output.find("reproduce: ") != std::string::npos);
     CHECK(std::filesystem::file_size(out.path()) > 0);
     CHECK(sim_tool({"export", "ping-pong", "--format", "jsonl", "-o", out.path()}).status == 0);
+}
+
+TEST_CASE("ractor-sim: export --from picks the HTML window", "[tools][cli]") {
+    const scratch_file out("window.html", "");
+    const tool_run r = sim_tool({"export", "livelock", "--budget", "20000", "--from", "100", "-o", out.path()});
+    INFO(r.output);
+    CHECK(r.status == 1);
+    std::ifstream in(out.path());
+    const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(page.find("events #100 to #") != std::string::npos);
+    CHECK(sim_tool({"export", "livelock", "--from", "-1", "-o", out.path()}).status == 2);
 }
 
 TEST_CASE("ractor-sim: replay --full-trace prints every event of a passing run", "[tools][cli]") {

@@ -134,19 +134,23 @@ int explore_command(const std::string& tool, const run_flags& f, const explore_f
     return exit_status::run_failed;
 }
 
-int export_command(const std::string& tool, const run_flags& f, const std::string& format,
-                   const std::string& file) {
+int export_command(const std::string& tool, const run_flags& f, const export_flags& x) {
     const auto& p = program_named(f.program);
     const sim::run_report r = sim::run_program(p.body, f.options());
-    std::ofstream out(file);
+    std::ofstream out(x.file);
     if (!out) {
-        std::cerr << "ractor-sim: cannot write " << file << "\n";
+        std::cerr << "ractor-sim: cannot write " << x.file << "\n";
         return exit_status::usage_error;
     }
-    sim::write_trace(out, *sim::parse_trace_format(format), r, p.name);
+    sim::export_info info = sim::export_info_of(r, p.name);
+    if (x.from > 0) {
+        info.first_event = x.from;
+    }
+    info.show_library_actors = x.show_library_actors;
+    sim::write_trace(out, *sim::parse_trace_format(x.format), r.events, info);
     out.close();
     std::cout << sim::summary_line(p.name, r) << "\n"
-              << "wrote " << r.events.size() << " events as " << format << " to " << file << "\n";
+              << "wrote " << r.events.size() << " events as " << x.format << " to " << x.file << "\n";
     if (!r.passed()) {
         std::cout << to_string(r.outcome) << ": " << r.message << "\n"
                   << "reproduce: " << sim::reproduce_command(tool, p.name, r.options) << "\n";

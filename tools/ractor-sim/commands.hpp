@@ -27,6 +27,14 @@ struct explore_flags {
     std::size_t tail = 20;
 };
 
+/// What `export` writes, beyond the run flags.
+struct export_flags {
+    std::string format = "html";
+    std::string file;
+    std::size_t from = 0;             ///< html: the first event drawn (0: the default window)
+    bool show_library_actors = false; ///< html: draw the cluster layer's own actors too
+};
+
 /// `list`: the built-in programs.
 int list_programs();
 
@@ -40,7 +48,6 @@ int check_command(const run_flags& f);
 int explore_command(const std::string& tool, const run_flags& f, const explore_flags& e);
 
 /// `export`: one run written as a trace file; fails (after writing) if the run failed.
-int export_command(const std::string& tool, const run_flags& f, const std::string& format,
-                   const std::string& file);
+int export_command(const std::string& tool, const run_flags& f, const export_flags& x);
 
 }  // namespace ractor_sim

@@ -48,6 +48,19 @@ void add_explore_flags(CLI::App& cmd, rs::explore_flags& e) {
     add_tail(cmd, e.tail, "trace events to show for the first failure");
 }
 
+void add_export_flags(CLI::App& cmd, rs::export_flags& x) {
+    cmd.add_option("--format,-f", x.format, "jsonl, perfetto or html")
+        ->check(CLI::IsMember({"jsonl", "perfetto", "html"}))
+        ->capture_default_str();
+    cmd.add_option("-o,--output", x.file, "the file to write")->required();
+    cmd.add_option("--from", x.from,
+                   "html: draw the events from this index on (default: the start, or for a "
+                   "failed run a window ending just after the failure)")
+        ->check(ractor::tool::unsigned_integer());
+    cmd.add_flag("--show-library-actors", x.show_library_actors,
+                 "html: also draw the cluster layer's own actors (sessions, proxies, acceptor, agent)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,16 +101,12 @@ int main(int argc, char** argv) {
     add_explore_flags(*explore, explore_e);
 
     rs::run_flags export_f;
-    std::string format = "html";
-    std::string file;
+    rs::export_flags export_x;
     auto* exp = app.add_subcommand(
         "export", "run a seed and write its trace: jsonl (one event per line), perfetto "
                   "(open in ui.perfetto.dev) or html (message spacetime diagram)");
     rs::add_run_flags(*exp, export_f, true);
-    exp->add_option("--format,-f", format, "jsonl, perfetto or html")
-        ->check(CLI::IsMember({"jsonl", "perfetto", "html"}))
-        ->capture_default_str();
-    exp->add_option("-o,--output", file, "the file to write")->required();
+    add_export_flags(*exp, export_x);
 
     try {
         app.parse(argc, argv);
@@ -106,7 +115,7 @@ int main(int argc, char** argv) {
         if (replay->parsed()) return rs::run_command(tool, replay_f, replay_r);
         if (check->parsed()) return rs::check_command(check_f);
         if (explore->parsed()) return rs::explore_command(tool, explore_f, explore_e);
-        if (exp->parsed()) return rs::export_command(tool, export_f, format, file);
+        if (exp->parsed()) return rs::export_command(tool, export_f, export_x);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_status::passed : exit_status::usage_error;
     } catch (const ractor::sim::fault_plan_error& e) {
