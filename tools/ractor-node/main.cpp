@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -96,6 +97,7 @@ public:
         sigaddset(&set, SIGTERM);
         ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
         signals_ = ::signalfd(-1, &set, SFD_CLOEXEC);
+        if (signals_ < 0) throw std::runtime_error("cannot watch SIGINT and SIGTERM (signalfd failed)");
         struct stat st {};
         lifeline_ = ::fstat(STDIN_FILENO, &st) == 0 &&
                     (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(STDIN_FILENO));
