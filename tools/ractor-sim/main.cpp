@@ -55,7 +55,7 @@ void add_export_flags(CLI::App& cmd, rs::export_flags& x) {
     cmd.add_option("-o,--output", x.file, "the file to write")->required();
     cmd.add_option("--from", x.from,
                    "html: draw the events from this index on (default: the start, or for a "
-                   "failed run a window ending just after the failure)")
+                   "failed run 5,000 events before the failure)")
         ->check(ractor::tool::unsigned_integer());
     cmd.add_flag("--show-library-actors", x.show_library_actors,
                  "html: also draw the cluster layer's own actors (sessions, proxies, acceptor, agent)");
