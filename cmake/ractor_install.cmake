@@ -54,6 +54,16 @@ install(TARGETS ${ractor_exported_targets}
   RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT ractor_runtime
   INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
+# The tools users run, when this build has them: ractor-sim and ractor-node.
+set(ractor_installed_tools "")
+foreach(tool ractor-sim ractor-node)
+  if(TARGET ${tool})
+    install(TARGETS ${tool} RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT ractor_runtime)
+    list(APPEND ractor_installed_tools ${tool})
+  endif()
+endforeach()
+list(JOIN ractor_installed_tools "|" ractor_installed_tools_arg)
+
 install(EXPORT ractor_targets
   NAMESPACE ractor::
   FILE ractorTargets.cmake
@@ -110,8 +120,9 @@ install(FILES
   COMPONENT ractor_development)
 
 if(RACTOR_BUILD_TESTS)
-  # Packaging is a test: install this build tree into a scratch prefix, then configure, build
-  # and run tests/packaging/consumer against it with find_package(ractor).
+  # Packaging is a test: install this build tree into a scratch prefix, check that the
+  # installed tools run, then configure, build and run tests/packaging/consumer against it
+  # with find_package(ractor).
   add_test(NAME packaging.consumer
     COMMAND "${CMAKE_COMMAND}"
       "-DRACTOR_BUILD_DIR=${PROJECT_BINARY_DIR}"
@@ -122,6 +133,7 @@ if(RACTOR_BUILD_TESTS)
       "-DCXX_COMPILER=${CMAKE_CXX_COMPILER}"
       "-DCOMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER}"
       "-DSANITIZE=${RACTOR_SANITIZE}"
+      "-DINSTALLED_TOOLS=${ractor_installed_tools_arg}"
       -P "${PROJECT_SOURCE_DIR}/tests/packaging/consumer_test.cmake")
   set_tests_properties(packaging.consumer PROPERTIES
     PASS_REGULAR_EXPRESSION "ractor consumer: OK"

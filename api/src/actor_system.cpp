@@ -20,6 +20,14 @@ std::string type_name(const std::type_info& t) {
     return status == 0 && name ? name.get() : t.name();
 }
 
+/// The text of an actor's `spawn` event, so that traces can name actors: "kind=K;
+/// message=M" and, for a registered actor, "; name=N" (last: a name may hold any character).
+std::string spawn_text(const detail::cell_base& cell, const spawn_options& options) {
+    std::string out = "kind=" + type_name(cell.behaviour_type()) + "; message=" + type_name(cell.message_type());
+    if (options.name) out += "; name=" + *options.name;
+    return out;
+}
+
 }  // namespace
 
 // ---- any_actor_ref --------------------------------------------------------------------
@@ -92,7 +100,10 @@ void actor_system::attach(std::shared_ptr<void> service) {
 
 void actor_system::start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn,
                          void* args) {
-    cell->trace(trace_kind::spawn, options.supervisor ? options.supervisor.id().local : 0);
+    const std::uint64_t parent = options.supervisor ? options.supervisor.id().local : 0;
+    if ((options.runtime_view ? *options.runtime_view : rt_).trace) {
+        cell->trace(trace_kind::spawn, parent, 0, spawn_text(*cell, options));
+    }
     if (options.name) {
         std::lock_guard g(mutex_);
         auto [it, inserted] = names_.try_emplace(*options.name, cell);

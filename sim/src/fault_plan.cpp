@@ -491,7 +491,7 @@ fault_plan load_fault_plan(const std::filesystem::path& file) {
     try {
         return parse_fault_plan(text.str());
     } catch (const fault_plan_error& e) {
-        throw fault_plan_error(e.field(), std::string(e.what()) + " (in " + file.string() + ")");
+        throw fault_plan_error(e.field(), e.problem() + " (in " + file.string() + ")");
     }
 }
 

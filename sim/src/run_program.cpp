@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include <ractor/sim/deadlock_error.hpp>
 #include <ractor/sim/pct_strategy.hpp>
@@ -84,7 +86,42 @@ std::string hex(std::uint64_t v) {
     return buf;
 }
 
+/// `text` as one word of a POSIX shell command line: as it is when that is safe, else in
+/// single quotes.
+std::string shell_word(const std::string& text) {
+    const bool safe = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_-./:=+,@%").find(c) != std::string_view::npos;
+    });
+    if (safe) {
+        return text;
+    }
+    std::string out = "'";
+    for (const char c : text) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+/// Appends the rules of `extra` (failures, buggify sites, link faults) to `plan`.
+void add_rules(fault_plan& plan, const fault_plan& extra) {
+    plan.failures.insert(plan.failures.end(), extra.failures.begin(), extra.failures.end());
+    plan.buggify.insert(plan.buggify.end(), extra.buggify.begin(), extra.buggify.end());
+    plan.link_faults.insert(plan.link_faults.end(), extra.link_faults.begin(),
+                            extra.link_faults.end());
+}
+
 }  // namespace
+
+fault_plan effective_fault_plan(const run_options& opts) {
+    if (!opts.plan) {
+        return opts.fault_rate > 0 ? swarm_fault_plan(opts.seed, opts.fault_rate) : fault_plan{};
+    }
+    fault_plan plan = *opts.plan;
+    if (opts.fault_rate > 0) {
+        add_rules(plan, swarm_fault_plan(opts.seed, opts.fault_rate));
+    }
+    return plan;
+}
 
 const char* to_string(strategy_kind k) noexcept {
     switch (k) {
@@ -127,8 +164,8 @@ run_report run_program(const program& p, const run_options& opts) {
         try {
             if (opts.configure) {
                 opts.configure(w, report.options);
-            } else if (report.options.fault_rate > 0) {
-                w.apply(swarm_fault_plan(report.options.seed, report.options.fault_rate));
+            } else if (opts.plan || report.options.fault_rate > 0) {
+                w.apply(effective_fault_plan(report.options));
             }
             p(w);
         } catch (const deadlock_error& e) {
@@ -245,6 +282,9 @@ std::string reproduce_command(std::string_view tool, std::string_view program_na
     }
     if (opts.batch_budget != defaults.batch_budget) {
         out += " --batch " + std::to_string(opts.batch_budget);
+    }
+    if (!opts.plan_file.empty()) {
+        out += " --fault-plan " + shell_word(opts.plan_file);
     }
     return out;
 }

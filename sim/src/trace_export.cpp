@@ -1,11 +1,13 @@
 #include <ractor/sim/trace_export.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <deque>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +20,12 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+
+/// Added to the Perfetto sort index of library actors' tracks, so they follow the user's.
+constexpr std::uint64_t library_sort_offset = std::uint64_t{1} << 40;
+
+/// The most events the HTML page draws: a browser draws a few thousand marks comfortably.
+constexpr std::size_t max_html_events = 6000;
 
 /// An actor's track: the node it lives on and its local id (0: code outside actors).
 using track = std::pair<std::uint64_t, std::uint64_t>;
@@ -100,30 +108,100 @@ std::string node_label(const export_info& info, std::uint64_t node) {
     return out;
 }
 
-/// Track labels: "actor N", followed by the name a `spawn` event carries in its text.
-class actor_labels {
+/// `type` without namespace qualifiers, anonymous namespaces included:
+/// "std::variant<int, app::(anonymous namespace)::get>" reads "variant<int, get>".
+std::string unqualified(std::string_view type) {
+    std::string out;
+    std::size_t word = 0;  // where the identifier being copied starts in `out`
+    for (std::size_t i = 0; i < type.size(); ++i) {
+        if (type.compare(i, 2, "::") == 0) {
+            out.resize(word);
+            ++i;
+            continue;
+        }
+        if (type[i] == '(') {
+            const std::size_t close = type.find(')', i);
+            if (close != std::string_view::npos && type.compare(close + 1, 2, "::") == 0) {
+                i = close + 2;
+                continue;
+            }
+        }
+        out += type[i];
+        if (!std::isalnum(static_cast<unsigned char>(type[i])) && type[i] != '_') {
+            word = out.size();
+        }
+    }
+    return out;
+}
+
+/// What the `spawn` events say about each actor ("kind=K; message=M[; name=N]"): a label
+/// for its track, the message type it receives, and whether it is a library actor: one of
+/// the cluster layer's own (sessions, proxies, the acceptor, the agent).
+class actor_directory {
 public:
-    explicit actor_labels(std::span<const recorded_event> events) {
+    explicit actor_directory(std::span<const recorded_event> events) {
         for (const auto& e : events) {
             if (e.kind == trace_kind::spawn && !e.text.empty()) {
-                names_[{e.node, e.actor}] = e.text;
+                actors_[{e.node, e.actor}] = parse(e.text);
             }
         }
     }
 
-    std::string operator()(const track& t) const {
+    /// "ping #1" for a registered actor, "player #4" (its kind) for another, "actor 7" for
+    /// one whose spawn is not in the trace, "outside actors" for a node's own code.
+    std::string label(const track& t) const {
         if (t.second == 0) {
             return "outside actors";
         }
-        std::string out = "actor " + std::to_string(t.second);
-        if (auto it = names_.find(t); it != names_.end()) {
-            out += " " + it->second;
+        const auto it = actors_.find(t);
+        if (it == actors_.end() || (it->second.name.empty() && it->second.kind.empty())) {
+            return "actor " + std::to_string(t.second);
         }
-        return out;
+        const identity& a = it->second;
+        return (a.name.empty() ? unqualified(a.kind) : a.name) + " #" + std::to_string(t.second);
+    }
+
+    /// The unqualified message type of the actor on `t` ("ball"), cut to 48 characters (a
+    /// variant of many requests); empty if unknown.
+    std::string message(const track& t) const {
+        const auto it = actors_.find(t);
+        std::string m = it == actors_.end() ? std::string() : unqualified(it->second.message);
+        return m.size() > 48 ? m.substr(0, 45) + "..." : m;
+    }
+
+    /// True for the cluster layer's own actors, which users did not spawn.
+    bool library(const track& t) const {
+        const auto it = actors_.find(t);
+        return it != actors_.end() && it->second.kind.starts_with("ractor::cluster::");
     }
 
 private:
-    std::map<track, std::string> names_;
+    struct identity {
+        std::string kind;
+        std::string message;
+        std::string name;
+    };
+
+    /// The fields of a spawn text; a text of another form is taken as the name.
+    static identity parse(std::string_view text) {
+        identity a;
+        if (!text.starts_with("kind=")) {
+            a.name = text;
+            return a;
+        }
+        const std::size_t message = text.find("; message=");
+        const std::size_t name = text.find("; name=", message == std::string_view::npos ? 0 : message);
+        a.kind = text.substr(5, std::min(message, name) - 5);
+        if (message != std::string_view::npos) {
+            a.message = text.substr(message + 10, name == std::string_view::npos ? name : name - message - 10);
+        }
+        if (name != std::string_view::npos) {
+            a.name = text.substr(name + 7);
+        }
+        return a;
+    }
+
+    std::map<track, identity> actors_;
 };
 
 std::string hex(std::uint64_t v) {
@@ -230,7 +308,7 @@ void write_perfetto(std::ostream& out, std::span<const recorded_event> events,
                                   " ns per scheduling step; args.t_ns is the exact virtual time"}}
                .dump(-1, ' ', false, json::error_handler_t::replace)
         << ",\"traceEvents\":[";
-    const actor_labels label(events);
+    const actor_directory actors(events);
     std::map<track, bool> tracks;
     for (const auto& e : events) {
         if (!is_internal(e)) {
@@ -244,10 +322,12 @@ void write_perfetto(std::ostream& out, std::span<const recorded_event> events,
             emit({{"ph", "M"}, {"name", "process_name"}, {"pid", t.first}, {"tid", 0}, {"ts", 0},
                   {"args", {{"name", node_label(info, t.first)}}}});
         }
+        // Library actors are grouped after the user's actors of their node.
+        const bool library = actors.library(t);
         emit({{"ph", "M"}, {"name", "thread_name"}, {"pid", t.first}, {"tid", t.second}, {"ts", 0},
-              {"args", {{"name", label(t)}}}});
+              {"args", {{"name", (library ? "[library] " : "") + actors.label(t)}}}});
         emit({{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", t.first}, {"tid", t.second},
-              {"ts", 0}, {"args", {{"sort_index", t.second}}}});
+              {"ts", 0}, {"args", {{"sort_index", t.second + (library ? library_sort_offset : 0)}}}});
     }
     for (std::size_t i = 0; i < events.size(); ++i) {
         const auto& e = events[i];
@@ -257,8 +337,10 @@ void write_perfetto(std::ostream& out, std::span<const recorded_event> events,
         const auto [pid, tid] = track_of(e);
         if (e.kind == trace_kind::send || e.kind == trace_kind::receive) {
             const bool send = e.kind == trace_kind::send;
-            const std::string name = send ? "send to " + std::to_string(e.actor)
-                                          : "receive from " + std::to_string(e.peer);
+            const std::string message = actors.message({e.node, e.actor});
+            const std::string name = (send ? "send " : "receive ") + message + (message.empty() ? "" : " ") +
+                                     (send ? "to " + actors.label({e.node, e.actor})
+                                           : "from " + actors.label({e.node, e.peer}));
             json args = event_args(e, i);
             if (send && m.receive_of[i] == none) {
                 args["dropped"] = true;
@@ -294,28 +376,69 @@ void write_perfetto(std::ostream& out, std::span<const recorded_event> events,
     out << "\n]}\n";
 }
 
-void write_html(std::ostream& out, std::span<const recorded_event> all_events,
-                const export_info& info) {
-    // Large traces are cut: a browser draws a few thousand marks comfortably.
-    constexpr std::size_t max_events = 6000;
-    const message_matching m = match_messages(all_events);
-    const actor_labels label(all_events);
-    std::vector<std::size_t> drawn;  // indices of the drawn events
-    for (std::size_t i = 0; i < all_events.size() && drawn.size() < max_events; ++i) {
-        if (!is_internal(all_events[i])) {
-            drawn.push_back(i);
+/// A lane's label, cut to fit its column.
+std::string lane_label(std::string text) {
+    return text.size() > 16 ? text.substr(0, 15) + "..." : text;
+}
+
+/// The events an HTML page draws, and what it leaves out.
+struct html_window {
+    std::vector<std::size_t> drawn;  ///< indices of the drawn events, ascending
+    std::size_t first = 0;           ///< index of the window's first event
+    std::size_t end = 0;             ///< one past the index of its last event
+    std::size_t hidden_actors = 0;   ///< library actors left out
+};
+
+/// Up to `max_html_events` events from the window's start, leaving out parks and wakes
+/// and, unless `show_library_actors`, the library actors' events. Without a given start,
+/// a failed run's window ends a little after the failure, so that the failure is in view.
+html_window html_window_of(std::span<const recorded_event> events, const export_info& info,
+                           const actor_directory& actors) {
+    html_window w;
+    const std::size_t lead = max_html_events - max_html_events / 6;
+    if (info.first_event) {
+        w.first = std::min(*info.first_event, events.size());
+    } else if (info.failure_at && *info.failure_at > lead) {
+        w.first = *info.failure_at - lead;
+    }
+    std::set<track> hidden;
+    w.end = w.first;
+    for (; w.end < events.size() && w.drawn.size() < max_html_events; ++w.end) {
+        const recorded_event& e = events[w.end];
+        const track t = track_of(e);
+        if (!info.show_library_actors && actors.library(t)) {
+            hidden.insert(t);
+        } else if (!is_internal(e)) {
+            w.drawn.push_back(w.end);
         }
+    }
+    w.hidden_actors = hidden.size();
+    return w;
+}
+
+/// The column of every drawn track: by node, the user's actors first, then library actors.
+std::map<track, std::size_t> html_columns(std::span<const recorded_event> events,
+                                          const std::vector<std::size_t>& drawn,
+                                          const actor_directory& actors) {
+    std::set<std::tuple<std::uint64_t, bool, std::uint64_t>> order;
+    for (std::size_t i : drawn) {
+        const track t = track_of(events[i]);
+        order.insert({t.first, actors.library(t), t.second});
     }
     std::map<track, std::size_t> column;
-    for (std::size_t i : drawn) {
-        column[track_of(all_events[i])] = 0;
+    for (const auto& [node, library, actor] : order) {
+        column.emplace(track{node, actor}, column.size());
     }
-    {
-        std::size_t c = 0;
-        for (auto& [t, index] : column) {
-            index = c++;
-        }
-    }
+    return column;
+}
+
+void write_html(std::ostream& out, std::span<const recorded_event> all_events,
+                const export_info& info) {
+    const message_matching m = match_messages(all_events);
+    const actor_directory actors(all_events);
+    const html_window window = html_window_of(all_events, info, actors);
+    const std::vector<std::size_t>& drawn = window.drawn;
+    const std::map<track, std::size_t> column = html_columns(all_events, drawn, actors);
     // Rows: a new one per step, or when a labelled mark would land on a column that already
     // has a mark in the current row (message dots may share a row).
     std::vector<std::size_t> row_of(all_events.size(), none);
@@ -371,8 +494,15 @@ void write_html(std::ostream& out, std::span<const recorded_event> all_events,
     }
     out << "<p class=\"info\">trace hash " << hex(info.trace_hash) << " &middot; "
         << all_events.size() << " events";
-    if (drawn.size() == max_events) {
-        out << " &middot; the first " << max_events << " drawn";
+    if (window.first > 0 || window.end < all_events.size()) {
+        out << " &middot; events #" << window.first << " to #"
+            << (window.end == 0 ? 0 : window.end - 1) << " drawn (at most " << max_html_events
+            << "; export with --from N for another window)";
+    }
+    if (window.hidden_actors > 0) {
+        out << " &middot; " << window.hidden_actors
+            << " library actors (cluster sessions, proxies, acceptor, agent) hidden; export "
+               "with --show-library-actors to draw them";
     }
     out << " &middot; time runs downwards, one row per scheduling step; the left column "
            "shows virtual time and step. Hover a mark for the full event.</p>\n"
@@ -396,7 +526,7 @@ void write_html(std::ostream& out, std::span<const recorded_event> all_events,
         out << "<text class=\"node\" x=\"" << x << "\" y=\"" << top - 30 << "\">"
             << xml_escape(node_label(info, t.first)) << "</text>\n"
             << "<text class=\"col\" x=\"" << x << "\" y=\"" << top - 16 << "\">"
-            << xml_escape(label(t)) << "</text>\n"
+            << xml_escape(lane_label(actors.label(t))) << "</text>\n"
             << "<line class=\"lane\" x1=\"" << x << "\" y1=\"" << top - 8 << "\" x2=\"" << x
             << "\" y2=\"" << height - 20 << "\"/>\n";
     }
@@ -507,8 +637,7 @@ void write_html(std::ostream& out, std::span<const recorded_event> all_events,
     out << "</svg>\n</body>\n</html>\n";
 }
 
-void write_trace(std::ostream& out, trace_format format, const run_report& r,
-                 std::string_view program_name) {
+export_info export_info_of(const run_report& r, std::string_view program_name) {
     export_info info;
     info.program = program_name;
     info.seed = r.options.seed;
@@ -518,11 +647,21 @@ void write_trace(std::ostream& out, trace_format format, const run_report& r,
         info.verdict = std::string(to_string(r.outcome)) + ": " + r.message;
         info.failure_at = r.failure_at;
     }
+    return info;
+}
+
+void write_trace(std::ostream& out, trace_format format, std::span<const recorded_event> events,
+                 const export_info& info) {
     switch (format) {
-    case trace_format::jsonl: write_jsonl(out, r.events); return;
-    case trace_format::perfetto: write_perfetto(out, r.events, info); return;
-    case trace_format::html: write_html(out, r.events, info); return;
+    case trace_format::jsonl: write_jsonl(out, events); return;
+    case trace_format::perfetto: write_perfetto(out, events, info); return;
+    case trace_format::html: write_html(out, events, info); return;
     }
+}
+
+void write_trace(std::ostream& out, trace_format format, const run_report& r,
+                 std::string_view program_name) {
+    write_trace(out, format, r.events, export_info_of(r, program_name));
 }
 
 }  // namespace ractor::sim

@@ -1,8 +1,9 @@
-# ctest `packaging.consumer`: installs a ractor build tree into a scratch prefix, then configures,
+# ctest `packaging.consumer`: installs a ractor build tree into a scratch prefix, runs the
+# installed tools (INSTALLED_TOOLS, `|`-separated), then configures,
 # builds and runs tests/packaging/consumer against that prefix only.
 # Run as: cmake -DRACTOR_BUILD_DIR=... -DCONSUMER_SOURCE_DIR=... -DWORK_DIR=... [-DRACTOR_CONFIG=...]
 #         [-DGENERATOR=...] [-DCXX_COMPILER=...] [-DCOMPILER_LAUNCHER=...] [-DSANITIZE=...]
-#         -P consumer_test.cmake
+#         [-DINSTALLED_TOOLS=ractor-sim|ractor-node] -P consumer_test.cmake
 cmake_minimum_required(VERSION 3.25)
 
 foreach(required RACTOR_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR)
@@ -29,6 +30,17 @@ endfunction()
 
 run_step("install ${RACTOR_BUILD_DIR} into ${prefix}"
   "${CMAKE_COMMAND}" --install "${RACTOR_BUILD_DIR}" --config "${RACTOR_CONFIG}" --prefix "${prefix}")
+
+# Every tool the build has is installed and runs from the prefix (ractor-sim's `list` and
+# ractor-node's `--help` need no network and nothing outside the prefix).
+string(REPLACE "|" ";" installed_tools "${INSTALLED_TOOLS}")
+foreach(tool IN LISTS installed_tools)
+  if(tool STREQUAL "ractor-sim")
+    run_step("run the installed ractor-sim" "${prefix}/bin/ractor-sim" list)
+  else()
+    run_step("run the installed ${tool}" "${prefix}/bin/${tool}" --help)
+  endif()
+endforeach()
 
 # The consumer sees the scratch prefix and the system, never the ractor source or build tree.
 set(configure_args

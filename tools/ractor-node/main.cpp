@@ -6,14 +6,19 @@
 //       group "members", dials every --connect address, and reports on stdout,
 //       one line each: "listening ADDR", "nodes A,B" and "members K" whenever they change,
 //       and, once K peers are up, "calls PEER ok=X failed=Y" after N echo calls to each.
-//       Runs until its standard input closes.
+//       Runs until SIGINT or SIGTERM, or until its standard input closes when that is a pipe,
+//       a socket or a terminal (a parent's lifeline); /dev/null or a file does not stop it.
 //   ractor-node bench --connect ADDR --cookie c --workload remote_cast|remote_call [--count N]
 //       Connects to a serving node and prints one RESULT line in the format of ../shared/peers.
 #include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +29,8 @@
 #include <ractor/cluster/node.hpp>
 #include <ractor/ractor.hpp>
 
+#include "common/cli_values.hpp"
+#include "common/exit_status.hpp"
 #include "node_messages.hpp"
 
 namespace {
@@ -78,13 +85,40 @@ std::string joined(const std::vector<std::string>& names) {
     return out.empty() ? "-" : out;
 }
 
-/// True once standard input reached its end; waits at most `wait`.
-bool stdin_closed(std::chrono::milliseconds wait) {
-    pollfd p{STDIN_FILENO, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) return false;
-    char buf[256];
-    return ::read(STDIN_FILENO, buf, sizeof buf) <= 0;
-}
+/// Tells `serve` when to stop: SIGINT or SIGTERM, or the end of standard input when a
+/// parent holds it open (a pipe, a socket or a terminal), so that /dev/null keeps serving.
+class stop_signal {
+public:
+    /// Blocks SIGINT and SIGTERM; construct it before any thread starts, so all inherit that.
+    stop_signal() {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        signals_ = ::signalfd(-1, &set, SFD_CLOEXEC);
+        if (signals_ < 0) throw std::runtime_error("cannot watch SIGINT and SIGTERM (signalfd failed)");
+        struct stat st {};
+        lifeline_ = ::fstat(STDIN_FILENO, &st) == 0 &&
+                    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(STDIN_FILENO));
+    }
+    stop_signal(const stop_signal&) = delete;
+    stop_signal& operator=(const stop_signal&) = delete;
+    ~stop_signal() { ::close(signals_); }
+
+    /// True once it is time to stop; waits at most `wait` for that.
+    bool wait(std::chrono::milliseconds wait) {
+        pollfd p[2] = {{signals_, POLLIN, 0}, {lifeline_ ? STDIN_FILENO : -1, POLLIN, 0}};
+        if (::poll(p, 2, static_cast<int>(wait.count())) <= 0) return false;
+        if (p[0].revents != 0) return true;
+        char buf[256];
+        return p[1].revents != 0 && ::read(STDIN_FILENO, buf, sizeof buf) <= 0;
+    }
+
+private:
+    int signals_ = -1;
+    bool lifeline_ = false;
+};
 
 /// Echo calls to the service of `peer`; returns {ok, failed}.
 std::pair<int, int> call_peer(ractor::cluster::node& node, const std::string& peer, int calls) {
@@ -101,6 +135,7 @@ std::pair<int, int> call_peer(ractor::cluster::node& node, const std::string& pe
 
 int serve(const common_flags& f, const std::string& listen, const std::vector<std::string>& dial,
           std::size_t expect, int calls) {
+    stop_signal stop;
     ractor::asio_backend::runtime_host host({.threads = f.threads});
     ractor::actor_system sys(host.add_node(f.name));
     ractor::cluster::node node(sys, node_options_for(f, listen));
@@ -112,7 +147,7 @@ int serve(const common_flags& f, const std::string& listen, const std::vector<st
 
     std::string last_nodes, last_members;
     bool called = calls == 0;
-    while (!stdin_closed(20ms)) {
+    while (!stop.wait(20ms)) {
         const auto peers = node.nodes();
         const std::string nodes_line = "nodes " + joined(peers);
         const std::string members_line = "members " + std::to_string(sys.groups().get_members("members").size());
@@ -128,7 +163,7 @@ int serve(const common_flags& f, const std::string& listen, const std::vector<st
     }
     node.shutdown();
     sys.shutdown();
-    return 0;
+    return ractor::tool::exit_status::passed;
 }
 
 /// Runs one remote workload from inside an actor (as the Erlang peer runs it in a process).
@@ -189,12 +224,12 @@ int bench(const common_flags& f, const std::string& address, const std::string& 
     for (int i = 0; i < 500 && node.nodes().empty(); ++i) std::this_thread::sleep_for(10ms);
     if (node.nodes().empty()) {
         std::fprintf(stderr, "ractor-node: no session with %s after 5 s\n", address.c_str());
-        return 1;
+        return ractor::tool::exit_status::run_failed;
     }
     auto target = node.where_is<service_message>(node.nodes().front(), "service");
     if (!target) {
         std::fprintf(stderr, "ractor-node: %s\n", target.error().c_str());
-        return 1;
+        return ractor::tool::exit_status::run_failed;
     }
     auto driver = sys.spawn(bench_driver{});
     auto line = driver.call([&](ractor::reply_port<std::string> p) {
@@ -204,26 +239,30 @@ int bench(const common_flags& f, const std::string& address, const std::string& 
     sys.shutdown();
     if (!line.ok() || line.value().rfind("RESULT", 0) != 0) {
         std::fprintf(stderr, "ractor-node: %s\n", line.ok() ? line.value().c_str() : "the benchmark did not finish");
-        return 1;
+        return ractor::tool::exit_status::run_failed;
     }
     say(line.value() + " threads=" + std::to_string(f.threads));
-    return 0;
+    return ractor::tool::exit_status::passed;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"ractor-node: one ractor-cpp cluster node per process, on the real runtime"};
+    using ractor::tool::exit_status;
+    CLI::App app{"ractor-node: one ractor-cpp cluster node per process, on the real runtime.\n"
+                 "Exit status: 0 done, 1 the node failed, 2 usage error (nothing ran)."};
     app.require_subcommand(1);
     common_flags f;
+    const auto count = ractor::tool::unsigned_integer();
     auto add_common = [&](CLI::App* cmd, const char* default_name) {
         f.name = default_name;
         cmd->add_option("--name", f.name, "this node's name");
         cmd->add_option("--cookie", f.cookie, "the cluster's shared secret")->required();
-        cmd->add_option("--threads", f.threads, "worker threads")->check(CLI::Range(1u, 64u));
+        cmd->add_option("--threads", f.threads, "worker threads")->check(count & CLI::Range(1u, 64u));
     };
 
-    auto* serve_cmd = app.add_subcommand("serve", "run a node until standard input closes");
+    auto* serve_cmd = app.add_subcommand(
+        "serve", "run a node until SIGINT, SIGTERM or the end of a piped standard input");
     add_common(serve_cmd, "node");
     std::string listen = "127.0.0.1:0";
     std::vector<std::string> dial;
@@ -231,24 +270,30 @@ int main(int argc, char** argv) {
     int calls = 0;
     serve_cmd->add_option("--listen", listen, "address to accept connections on");
     serve_cmd->add_option("--connect", dial, "peer addresses to dial");
-    serve_cmd->add_option("--expect", expect, "peers to wait for before the echo calls");
-    serve_cmd->add_option("--calls", calls, "echo calls to each peer's service");
+    serve_cmd->add_option("--expect", expect, "peers to wait for before the echo calls")->check(count);
+    serve_cmd->add_option("--calls", calls, "echo calls to each peer's service")
+        ->check(ractor::tool::unsigned_integer(INT32_MAX));
 
     auto* bench_cmd = app.add_subcommand("bench", "measure remote casts or calls against a serving node");
     add_common(bench_cmd, "bench-client");
     std::string address, workload = "remote_call";
-    std::int64_t count = 0;
+    std::int64_t n = 0;
     bench_cmd->add_option("--connect", address, "the serving node's address")->required();
     bench_cmd->add_option("--workload", workload)->check(CLI::IsMember({"remote_cast", "remote_call"}));
-    bench_cmd->add_option("--count", count, "messages or calls (default 1,000,000 casts or 100,000 calls)");
+    bench_cmd->add_option("--count", n, "messages or calls (default 1,000,000 casts or 100,000 calls)")
+        ->check(ractor::tool::unsigned_integer(INT64_MAX));
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? exit_status::passed : exit_status::usage_error;
+    }
     try {
         if (serve_cmd->parsed()) return serve(f, listen, dial, expect, calls);
-        if (count <= 0) count = workload == "remote_cast" ? 1'000'000 : 100'000;
-        return bench(f, address, workload, count);
+        if (n == 0) n = workload == "remote_cast" ? 1'000'000 : 100'000;
+        return bench(f, address, workload, n);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ractor-node: %s\n", e.what());
-        return 1;
+        return exit_status::run_failed;
     }
 }

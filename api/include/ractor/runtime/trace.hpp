@@ -9,7 +9,7 @@ namespace ractor {
 
 /// What kind of thing a trace event records.
 enum class trace_kind : std::uint16_t {
-    spawn,           ///< actor created (value: parent id or 0)
+    spawn,           ///< actor created (peer: supervisor or 0; text: "kind=K; message=M[; name=N]")
     start,           ///< pre_start succeeded
     spawn_failed,    ///< pre_start threw (text: exception text)
     send,            ///< message queued (actor: target, peer: sender)

@@ -201,17 +201,23 @@ struct fault_plan {
 fault_plan swarm_fault_plan(std::uint64_t seed, double rate);
 
 /// Thrown for a malformed fault plan; `what()` starts with the offending field's path, for
-/// example "fault plan: failures[1].probability: must be between 0 and 1".
+/// example "fault plan: failures[1].probability: must be between 0 and 1" ("fault plan: " and
+/// the problem alone when the document itself is at fault).
 class fault_plan_error : public std::runtime_error {
 public:
-    fault_plan_error(std::string field, const std::string& problem)
-        : std::runtime_error("fault plan: " + field + ": " + problem), field_(std::move(field)) {}
+    fault_plan_error(std::string field, std::string problem)
+        : std::runtime_error("fault plan: " + (field.empty() ? "" : field + ": ") + problem),
+          field_(std::move(field)), problem_(std::move(problem)) {}
 
     /// The path of the offending field ("" for the document itself).
     const std::string& field() const noexcept { return field_; }
 
+    /// What is wrong with it, without the "fault plan: FIELD: " prefix.
+    const std::string& problem() const noexcept { return problem_; }
+
 private:
     std::string field_;
+    std::string problem_;
 };
 
 /// Checks the values of `plan` (probabilities in [0, 1], node ids set, times not negative,

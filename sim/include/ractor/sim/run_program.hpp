@@ -5,11 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <ractor/runtime/time.hpp>
+#include <ractor/sim/fault_plan.hpp>
 #include <ractor/sim/program.hpp>
 #include <ractor/sim/recorded_event.hpp>
 
@@ -43,10 +45,16 @@ struct run_options {
     /// Messages one actor processes before it yields (`world_options::batch_budget`).
     std::size_t batch_budget = 1;
     /// Fault intensity in [0, 1] (swarm draws it per seed). Without `configure`, a rate above
-    /// 0 applies `swarm_fault_plan(seed, fault_rate)`.
+    /// 0 adds the rules of `swarm_fault_plan(seed, fault_rate)` to `plan`.
     double fault_rate = 0.0;
-    /// Called on the fresh world before the program, e.g. to install a fault plan of its own
-    /// drawn from `seed` and `fault_rate`. Optional.
+    /// The fault plan applied to the fresh world before the program starts (so before it adds
+    /// its nodes), unless `configure` is set. A plan the world rejects fails the run.
+    std::optional<fault_plan> plan;
+    /// The file `plan` was read from, named in `reproduce_command`; empty for a plan built
+    /// in code (which a command line cannot reproduce).
+    std::string plan_file;
+    /// Called on the fresh world before the program instead of applying `plan` and
+    /// `fault_rate`, e.g. to install a fault plan of its own drawn from `seed`. Optional.
     std::function<void(world&, const run_options&)> configure;
 };
 
@@ -94,8 +102,13 @@ std::string trace_tail(const run_report& r, std::size_t n = 20);
 /// A one-line summary: outcome, seed, strategy, hash, steps, virtual time, events.
 std::string summary_line(std::string_view program_name, const run_report& r);
 
+/// The plan a run without `configure` applies: `opts.plan` (or none) with the rules of
+/// `swarm_fault_plan(opts.seed, opts.fault_rate)` added when the rate is above 0.
+fault_plan effective_fault_plan(const run_options& opts);
+
 /// The shell command that reruns `opts` on the program called `program_name` with `tool`
-/// (e.g. "ractor-sim replay bank --seed 17 --strategy pct --depth 3 --pct-steps 40").
+/// (e.g. "ractor-sim replay bank --seed 17 --strategy pct --depth 3 --pct-steps 40
+/// --fault-plan plan.json"); paths are quoted for a POSIX shell where needed.
 std::string reproduce_command(std::string_view tool, std::string_view program_name,
                               const run_options& opts);
 

@@ -1,0 +1,47 @@
+// ractor-node as a script or a service manager runs it: exit statuses and how it stops.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <string>
+
+#include "tools/child_process.hpp"
+
+#if defined(RACTOR_NODE_BINARY)
+
+using tool_test::child_process;
+using tool_test::child_stdin;
+using tool_test::run_tool;
+
+TEST_CASE("ractor-node: usage errors exit 2, like ractor-sim", "[tools][cli]") {
+    const auto missing_cookie = run_tool(RACTOR_NODE_BINARY, {"serve", "--name", "a"});
+    INFO(missing_cookie.output);
+    CHECK(missing_cookie.status == 2);
+    CHECK(missing_cookie.output.find("--cookie") != std::string::npos);
+    CHECK(run_tool(RACTOR_NODE_BINARY, {}).status == 2);
+    CHECK(run_tool(RACTOR_NODE_BINARY, {"serve", "--cookie", "c", "--calls", "-1"}).status == 2);
+    CHECK(run_tool(RACTOR_NODE_BINARY, {"bench", "--cookie", "c"}).status == 2);
+    CHECK(run_tool(RACTOR_NODE_BINARY, {"--help"}).status == 0);
+}
+
+TEST_CASE("ractor-node: serve with stdin on /dev/null keeps serving until SIGTERM", "[tools][cli]") {
+    child_process server({RACTOR_NODE_BINARY, "serve", "--name", "server", "--cookie", "c"}, child_stdin::dev_null);
+    const std::string listening = server.wait_for("listening ");
+    REQUIRE(!listening.empty());
+    const std::string address = listening.substr(std::string("listening ").size());
+    // A client that calls the server's service proves it is still up after reading EOF.
+    child_process client({RACTOR_NODE_BINARY, "serve", "--name", "client", "--cookie", "c", "--connect", address,
+                          "--expect", "1", "--calls", "3"},
+                         child_stdin::pipe);
+    const std::string calls = client.wait_for("calls ");
+    INFO("server:\n" << server.output() << "client:\n" << client.output());
+    CHECK(calls == "calls server ok=3 failed=0");
+    CHECK(server.running());
+    server.signal(SIGTERM);
+    CHECK(server.wait() == 0);
+    // The client's standard input is a pipe: closing it still stops the node.
+    client.close_stdin();
+    CHECK(client.wait() == 0);
+}
+
+#endif  // RACTOR_NODE_BINARY

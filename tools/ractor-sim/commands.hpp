@@ -1,0 +1,53 @@
+#pragma once
+/// \file
+/// The ractor-sim commands; each returns its exit status (`ractor::tool::exit_status`).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "run_flags.hpp"
+
+namespace ractor_sim {
+
+/// What `run` and `replay` print beyond the summary line.
+struct report_flags {
+    std::size_t tail = 20;    ///< trace events shown before a failure
+    bool full_trace = false;  ///< show every event, passing or not
+    std::string expect_hash;  ///< fail unless the trace hash is this (checked text)
+};
+
+/// What `explore` does beyond the run flags.
+struct explore_flags {
+    std::uint64_t seeds = 100;
+    std::uint64_t first_seed = 1;
+    bool swarm = false;
+    unsigned jobs = 1;
+    std::uint64_t stop_after = 0;
+    std::size_t tail = 20;
+};
+
+/// What `export` writes, beyond the run flags.
+struct export_flags {
+    std::string format = "html";
+    std::string file;
+    std::size_t from = 0;             ///< html: the first event drawn (0: the default window)
+    bool show_library_actors = false; ///< html: draw the cluster layer's own actors too
+};
+
+/// `list`: the built-in programs.
+int list_programs();
+
+/// `run` and `replay`: one run, its report and, if asked, the hash check.
+int run_command(const std::string& tool, const run_flags& f, const report_flags& r);
+
+/// `check`: the determinism self-check of one seed.
+int check_command(const run_flags& f);
+
+/// `explore`: many seeds, a summary, the replay line and trace of the first failure.
+int explore_command(const std::string& tool, const run_flags& f, const explore_flags& e);
+
+/// `export`: one run written as a trace file; fails (after writing) if the run failed.
+int export_command(const std::string& tool, const run_flags& f, const export_flags& x);
+
+}  // namespace ractor_sim
