@@ -108,6 +108,22 @@ void worker_pool(world& w) {
     sup.stop_and_wait();
 }
 
+// ---- one-call ------------------------------------------------------------------------
+
+/// Answers every job with its number.
+struct echo : actor<job> {
+    void handle(actor_ref<job>, job j, std::monostate&) { j.port.send(j.n); }
+};
+
+// One handler invocation in the whole run, so a fault rate r fails the run in a fraction r
+// of the seeds: the measure of whether faults reach the program at all.
+void one_call(world& w) {
+    actor_system sys(w.add_node("desk"));
+    auto e = sys.spawn(echo{}, {}, {.name = "echo"});
+    const auto r = e.call([](reply_port<int> p) { return job{7, std::move(p)}; }, 1s);
+    check(r.ok(), "the one call failed");
+}
+
 // ---- bank (planted bug) ---------------------------------------------------------------
 
 namespace account_msg {
@@ -255,6 +271,7 @@ const std::vector<named_program>& example_programs() {
         {"ping-pong-100k", "two actors bounce a ball 100,000 times (throughput)", ping_pong(100'000)},
         {"worker-pool",
          "a one_for_one supervisor restarts workers that crash on poison jobs", worker_pool},
+        {"one-call", "one actor answers one call; any injected failure fails the run", one_call},
         {"bank",
          "PLANTED BUG: a deposit in flight races an audit; rare schedules lose money", bank},
         {"ticker", "ten actors with periodic timers for ten virtual seconds (timer-heavy)", ticker},

@@ -41,6 +41,10 @@ double unit_interval(std::uint64_t r) noexcept { return static_cast<double>(r >>
 
 }  // namespace
 
+std::uint64_t fault_key(std::uint64_t world_seed, std::uint64_t plan_seed) noexcept {
+    return mix64(world_seed ^ mix64(plan_seed ^ 0x6661756c74706c61ULL));
+}
+
 sim_fault_injector::sim_fault_injector(world_core& core, std::uint64_t node) noexcept
     : core_(core),
       node_(node),
@@ -49,9 +53,17 @@ sim_fault_injector::sim_fault_injector(world_core& core, std::uint64_t node) noe
       delays_(0, stream_of(node, delay_stream)) {}
 
 void sim_fault_injector::reseed(std::uint64_t key) noexcept {
-    failures_ = prng(key, stream_of(node_, failure_stream));
-    buggify_ = prng(key, stream_of(node_, buggify_stream));
-    delays_ = prng(key, stream_of(node_, delay_stream));
+    key_ = key;
+    // The first incarnation draws from the key itself, later ones from the key and the count.
+    const std::uint64_t k = incarnation_ == 0 ? key : mix64(key ^ mix64(incarnation_));
+    failures_ = prng(k, stream_of(node_, failure_stream));
+    buggify_ = prng(k, stream_of(node_, buggify_stream));
+    delays_ = prng(k, stream_of(node_, delay_stream));
+}
+
+void sim_fault_injector::next_incarnation() noexcept {
+    ++incarnation_;
+    reseed(key_);
 }
 
 bool sim_fault_injector::draw(prng& rng, double probability) noexcept {

@@ -20,6 +20,10 @@ namespace ractor::sim::internal {
 
 class world_core;
 
+/// The seed of every fault stream of a world: its seed and the applied plan's seed mixed
+/// (plan seed 0 before any plan is applied).
+std::uint64_t fault_key(std::uint64_t world_seed, std::uint64_t plan_seed) noexcept;
+
 /// The untimed rules of the applied plan, shared by every node of a world.
 struct fault_rules {
     std::uint64_t key = 0;  ///< seed of every fault stream: world seed and plan seed mixed
@@ -44,8 +48,13 @@ public:
     /// How much later than asked a timer started now on this node fires.
     duration timer_extra(time_point world_now);
 
-    /// Restarts this node's streams from the rules' key (after a plan is applied).
+    /// Restarts this node's streams from `key` (the rules' key, when the node is added or a
+    /// plan is applied), keeping the node's incarnation.
     void reseed(std::uint64_t key) noexcept;
+
+    /// Starts the streams of the node's next incarnation (after a restart), so that a
+    /// restarted node does not repeat the draws of its first life.
+    void next_incarnation() noexcept;
 
 private:
     bool draw(prng& rng, double probability) noexcept;
@@ -54,6 +63,8 @@ private:
 
     world_core& core_;
     std::uint64_t node_;
+    std::uint64_t key_ = 0;
+    std::uint64_t incarnation_ = 0;
     prng failures_;
     prng buggify_;
     prng delays_;

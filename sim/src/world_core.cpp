@@ -82,6 +82,7 @@ world_core::world_core(std::uint64_t seed, world_options opts)
       net_(*this, seed, opts.network),
       stack_(opts.fiber_stack_size),
       hash_(hash_start) {
+    rules_.key = fault_key(seed, 0);
     if (opts_.batch_budget == 0) {
         throw std::invalid_argument("ractor::sim: world_options::batch_budget must be positive");
     }
@@ -108,6 +109,8 @@ sim_node& world_core::add_node(std::string name) {
     const std::uint64_t id = nodes_.size() + 1;
     nodes_.push_back(
         std::make_unique<sim_node>(*this, net_, seed_, id, std::move(name), opts_.batch_budget));
+    // A node added after a plan draws its faults from that plan's key like the others.
+    nodes_.back()->faults.reseed(rules_.key);
     return *nodes_.back();
 }
 

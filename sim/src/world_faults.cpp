@@ -89,6 +89,7 @@ void world_core::restart_node(std::uint64_t id) {
         return;
     }
     record(id, trace_event{trace_kind::fault, 0, 0, 0, "restart node " + n.name});
+    n.faults.next_incarnation();
     n.system = std::make_unique<actor_system>(n.view);
     std::exception_ptr failure;
     try {
@@ -270,7 +271,7 @@ void world_core::signal_actor(const actor_target& target, bool kill, const std::
 void world_core::apply(const fault_plan& plan) {
     check_thread("world::apply");
     check_plan(plan);
-    rules_.key = mix64(seed_ ^ mix64(plan.seed ^ 0x6661756c74706c61ULL));
+    rules_.key = fault_key(seed_, plan.seed);
     rules_.failures = plan.failures;
     rules_.timer_delays = plan.timer_delays;
     rules_.buggify = plan.buggify;

@@ -16,6 +16,8 @@ namespace ractor::sim {
 /// * `worker-pool`: a one_for_one supervisor with four workers; every fifth job crashes
 ///   its worker, which the supervisor restarts; the caller sees the crashed jobs fail and
 ///   all others succeed.
+/// * `one-call`: one actor answers one call; the run fails if the call does, so with a
+///   fault rate r (one handler invocation per run) a fraction r of the seeds fails.
 /// * `bank`: a planted bug. A transfer withdraws from one account and deposits into
 ///   another one hop later, through a clearing house; an auditor meanwhile sums all the
 ///   balances through calls. Schedules that delay that hop past the audit see money
