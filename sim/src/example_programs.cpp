@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -9,6 +10,7 @@
 
 #include <ractor/ractor.hpp>
 #include <ractor/supervisor.hpp>
+#include <ractor/sim/fault_plan.hpp>
 #include <ractor/sim/world.hpp>
 
 namespace ractor::sim {
@@ -203,6 +205,66 @@ void bank(world& w) {
     w.run();
 }
 
+// ---- acked-write (planted bug) ---------------------------------------------------------
+
+struct put {
+    int n = 0;
+};
+
+/// What outlives a crash of the store: the disk's contents and the acknowledgements the
+/// clients received.
+struct store_record {
+    std::set<int> on_disk;
+    std::set<int> acknowledged;
+};
+
+/// Writes what it is sent to the disk.
+struct disk_writer : actor<put, std::shared_ptr<store_record>, std::shared_ptr<store_record>> {
+    std::shared_ptr<store_record> pre_start(actor_ref<put>, std::shared_ptr<store_record> r) { return r; }
+    void handle(actor_ref<put>, put p, std::shared_ptr<store_record>& r) { r->on_disk.insert(p.n); }
+};
+
+struct front_state {
+    std::shared_ptr<store_record> record;
+    actor_ref<put> disk;
+};
+
+/// Hands each put to the disk writer and acknowledges it at once: the planted bug.
+struct store_front : actor<put, front_state, front_state> {
+    front_state pre_start(actor_ref<put>, front_state s) { return s; }
+    void handle(actor_ref<put>, put p, front_state& s) {
+        s.disk.cast(p);
+        s.record->acknowledged.insert(p.n);  // before the write happened
+    }
+};
+
+// The planted bug: the store acknowledges a put as soon as it has cast it to the disk
+// writer. A crash after that step and before the writer's loses an acknowledged put. With
+// the crash at an exact time it lands only where the world is idle, so every put is on
+// disk by then; with a window the strategy may place it between the two steps.
+program acked_write(bool windowed) {
+    return [windowed](world& w) {
+        auto record = std::make_shared<store_record>();
+        w.add_node("store", [record](actor_system& s) {
+            auto disk = s.spawn(disk_writer{}, record, {.name = "disk"});
+            s.spawn(store_front{}, front_state{record, disk}, {.name = "front"});
+        });
+        fault_plan plan;
+        node_crash crash{.at = 3ms, .node = 1, .restart_at = std::nullopt};
+        if (windowed) crash = {.at = 0ms, .node = 1, .restart_at = std::nullopt, .until = 8ms};
+        plan.crashes.push_back(crash);
+        w.apply(plan);
+        for (int n = 1; n <= 8; ++n) {
+            if (actor_system* sys = w.node_system(1)) sys->where_is<put>("front")->cast(put{n});
+            w.run_for(1ms);
+        }
+        w.run();
+        for (const int n : record->acknowledged) {
+            check(record->on_disk.contains(n), "put " + std::to_string(n) + " was acknowledged but is not on disk");
+        }
+    };
+}
+
 // ---- ticker ---------------------------------------------------------------------------
 
 struct tick {};
@@ -274,6 +336,10 @@ const std::vector<named_program>& example_programs() {
         {"one-call", "one actor answers one call; any injected failure fails the run", one_call},
         {"bank",
          "PLANTED BUG: a deposit in flight races an audit; rare schedules lose money", bank},
+        {"acked-write",
+         "PLANTED BUG: an acknowledgement sent with the write, lost in a crash placed in a window",
+         acked_write(true)},
+        {"acked-write-exact", "the same store with the crash at an exact time: never caught", acked_write(false)},
         {"ticker", "ten actors with periodic timers for ten virtual seconds (timer-heavy)", ticker},
         {"stuck-call", "LIVENESS BUG: a caller waits for a reply that never comes", stuck_call},
         {"livelock", "LIVENESS BUG: two actors bounce a message forever (step budget)", livelock},

@@ -151,6 +151,7 @@ run_report run_program(const program& p, const run_options& opts) {
         report.steps = w.steps();
         report.virtual_ns = w.now().time_since_epoch().count();
         report.events = w.events();
+        report.faults = w.fault_tallies();
         report.event_count = report.events.size();
         report.failure_at = report.passed() ? report.event_count
                                             : g.failure_at().value_or(report.event_count);

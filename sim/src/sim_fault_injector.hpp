@@ -30,6 +30,10 @@ struct fault_rules {
     std::vector<invocation_failure> failures;
     std::vector<timer_delay> timer_delays;
     std::vector<buggify_rule> buggify;
+    /// The world's tally of each list's first rule; the others follow it in order.
+    std::size_t first_failure_tally = 0;
+    std::size_t first_delay_tally = 0;
+    std::size_t first_buggify_tally = 0;
     /// Whether a buggify site is active in this run, decided the first time it is asked.
     std::map<std::string, bool, std::less<>> active_sites;
     /// Demangled behaviour type names, computed once per type.
@@ -57,6 +61,8 @@ public:
     void next_incarnation() noexcept;
 
 private:
+    /// Counts a handler invocation for the trigger-form faults and arms those it completes.
+    void note_handled(std::uint64_t actor, const std::type_info& behaviour);
     bool draw(prng& rng, double probability) noexcept;
     const std::string& type_name(const std::type_info& type);
     bool site_active(std::string_view site, const buggify_rule& rule);

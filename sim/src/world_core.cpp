@@ -158,10 +158,12 @@ bool world_core::step() {
     {
         const simulation_scope scope;
         const step_marker marker(in_step_);
-        if (!candidates_.empty()) {
-            run_candidate();
-        } else {
+        if (candidates_.empty()) {
             fire_next_timer();
+        } else if (candidates_.size() == armed_.size() && !timers_.empty()) {
+            choose_fault_or_time();
+        } else {
+            run_candidate();
         }
     }
     if (!crashed_.empty()) {
@@ -181,7 +183,8 @@ void world_core::run_for(duration d) {
     }
     const time_point target = now_ + d;
     for (;;) {
-        if (!candidates_.empty()) {
+        // Armed faults alone do not keep the world at this instant: they may fire later.
+        if (candidates_.size() > armed_.size()) {
             step();
             continue;
         }
@@ -345,21 +348,57 @@ void world_core::add_candidate(candidate c, candidate_target target) {
     targets_.push_back(target);
 }
 
-void world_core::run_candidate() {
+std::size_t world_core::pick_candidate() {
     const std::size_t i = strategy_->pick(std::span<const candidate>(candidates_));
     if (i >= candidates_.size()) {
         throw std::logic_error("ractor::sim: scheduling_strategy::pick returned " +
                                std::to_string(i) + " for " + std::to_string(candidates_.size()) +
                                " candidates");
     }
-    const candidate c = candidates_[i];
+    return i;
+}
+
+// The last candidate takes the taken one's place: O(1), where erasing from the middle made a
+// world with a million ready actors quadratic.
+world_core::candidate_target world_core::take_candidate(std::size_t i) {
     const candidate_target target = targets_[i];
-    // The last candidate takes the picked one's place: O(1), where erasing from the middle
-    // made a world with a million ready actors quadratic.
     candidates_[i] = candidates_.back();
     candidates_.pop_back();
     targets_[i] = targets_.back();
     targets_.pop_back();
+    return target;
+}
+
+void world_core::run_candidate() {
+    const std::size_t i = pick_candidate();
+    const candidate c = candidates_[i];
+    run_target(c, take_candidate(i));
+}
+
+// Only armed faults are ready: the strategy picks one of them or the `timer` choice, offered
+// last, which lets virtual time go on to the next timer.
+void world_core::choose_fault_or_time() {
+    add_candidate(candidate{candidate_kind::timer, 0, 0, 0}, candidate_target{});
+    const std::size_t i = pick_candidate();
+    const candidate c = candidates_[i];
+    if (c.kind == candidate_kind::timer) {
+        take_candidate(i);
+        fire_next_timer();
+        return;
+    }
+    take_candidate(candidates_.size() - 1);  // the timer choice, behind the picked fault
+    run_target(c, take_candidate(i));
+}
+
+void world_core::run_target(const candidate& c, candidate_target target) {
+    if (target.fault) {
+        auto it = armed_.find(c.task);
+        armed_fault fault = std::move(it->second);
+        armed_.erase(it);
+        if (fault.deadline != 0) cancel_timer(fault.deadline);
+        fault.fire();
+        return;
+    }
     worker* w = target.fiber;
     if (w == nullptr) {
         w = &idle_worker();
@@ -605,6 +644,8 @@ void world_core::teardown() noexcept {
     tearing_down_ = true;
     candidates_.clear();
     targets_.clear();
+    armed_.clear();
+    triggers_.clear();
     for (const auto& wp : workers_) {
         worker& w = *wp;
         while (w.busy && w.ctx != nullptr) {

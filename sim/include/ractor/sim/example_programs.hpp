@@ -22,6 +22,12 @@ namespace ractor::sim {
 ///   another one hop later, through a clearing house; an auditor meanwhile sums all the
 ///   balances through calls. Schedules that delay that hop past the audit see money
 ///   missing and fail the run: rare under the random strategy, common under PCT.
+/// * `acked-write`: a planted bug. A store acknowledges each put in the step that casts it
+///   to its disk writer; a crash of the store between that step and the writer's loses an
+///   acknowledged put. The crash is planned "some time in [0, 8 ms]" (window form), so the
+///   strategy places it between two steps and exploration finds the loss.
+/// * `acked-write-exact`: the same with the crash at exactly 3 ms, where the world is idle:
+///   no seed ever loses a put, which is why faults need to be scheduling choices.
 /// * `ticker`: ten actors on two nodes with periodic timers over ten virtual seconds
 ///   (timer-heavy).
 /// * `stuck-call`: a caller waits for a reply that never comes (a liveness failure).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <ractor/runtime/time.hpp>
+#include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/program.hpp>
 #include <ractor/sim/recorded_event.hpp>
 
@@ -77,6 +78,7 @@ struct run_report {
     double wall_seconds = 0;          ///< real time the run took (not part of the result)
     std::vector<recorded_event> events;  ///< every event if `keep_events`
     std::vector<std::string> node_names;  ///< node id i is `node_names[i - 1]`
+    std::vector<fault_tally> faults;      ///< how often each applied plan entry fired
 
     bool passed() const noexcept { return outcome == run_outcome::passed; }
 };

@@ -12,9 +12,13 @@ namespace ractor::sim {
 enum class candidate_kind : std::uint8_t {
     runnable,  ///< a scheduled runnable that has not started: it will run on a pooled worker fiber
     fiber,     ///< a worker fiber that was parked (or yielded) and may now continue
+    fault,     ///< an armed fault of a plan's window or trigger form, which may fire now
+    timer,     ///< let virtual time go on to the next timer (offered when only faults are armed)
 };
 
 /// One thing the world could run next, described by stable, deterministic ids (never addresses).
+///
+/// An armed fault gets a task id of its own when it is armed; the `timer` choice has task 0.
 ///
 /// A strategy that keeps per-task state (for example PCT priorities) keys it by `task`:
 /// a task is one `executor::schedule` call and lasts until that runnable's `run` returns,
@@ -31,7 +35,9 @@ struct candidate {
 /// The world calls `pick` on its thread once per step that runs a candidate, even when
 /// there is only one. Candidates are listed in a deterministic order: the order they became
 /// ready, except that when one is taken the last one moves into its place. Timers are not
-/// candidates: they fire, in time order, only when nothing is ready.
+/// candidates: they fire, in time order, only when nothing is ready; but when the only
+/// candidates are armed faults and a timer is pending, a `timer` candidate is offered last,
+/// so that the strategy chooses between firing a fault now and letting time go on.
 class scheduling_strategy {
 public:
     virtual ~scheduling_strategy() = default;

@@ -12,6 +12,7 @@
 
 #include <ractor/runtime/runtime.hpp>
 #include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/network_options.hpp>
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
@@ -152,6 +153,10 @@ public:
     /// if the plan is invalid for this world (unknown node, a kill or crash on a node without
     /// start-up function, a time already past).
     void apply(const fault_plan& plan);
+
+    /// How often each entry of every plan applied so far fired, in plan order (see
+    /// `fault_tally`).
+    const std::vector<fault_tally>& fault_tallies() const;
 
     /// The runtime of node `id`; throws std::out_of_range for an unknown id.
     ractor::runtime& node(std::uint64_t id);
