@@ -265,6 +265,78 @@ program acked_write(bool windowed) {
     };
 }
 
+// ---- late-reply (planted bug) ---------------------------------------------------------
+
+namespace lookup_msg {
+struct ask { int id; };
+struct answer { int id; };
+struct give_up { int id; };
+}  // namespace lookup_msg
+using client_message = std::variant<lookup_msg::ask, lookup_msg::answer, lookup_msg::give_up>;
+
+struct lookup {
+    int id = 0;
+    actor_ref<client_message> reply_to;
+};
+
+/// Answers every lookup.
+struct lookup_server : actor<lookup> {
+    void handle(actor_ref<lookup>, lookup l, std::monostate&) { l.reply_to.cast(lookup_msg::answer{l.id}); }
+};
+
+/// What the client's user saw, per lookup: answered, given up, or (the bug) both.
+struct lookup_outcomes {
+    std::set<int> answered;
+    std::set<int> given_up;
+};
+
+struct client_state {
+    actor_ref<lookup> server;
+    std::shared_ptr<lookup_outcomes> seen;
+    std::set<int> pending;
+};
+
+/// Asks the server and gives up after 10 ms; an answer is reported without checking that
+/// the lookup is still pending: the planted bug.
+struct lookup_client : actor<client_message, client_state, client_state> {
+    client_state pre_start(actor_ref<client_message>, client_state s) { return s; }
+    void handle(actor_ref<client_message> self, client_message m, client_state& s) {
+        if (auto* a = std::get_if<lookup_msg::ask>(&m)) {
+            s.pending.insert(a->id);
+            s.server.cast(lookup{a->id, self});
+            send_after(self, 10ms, client_message{lookup_msg::give_up{a->id}});
+        } else if (auto* g = std::get_if<lookup_msg::give_up>(&m)) {
+            if (s.pending.erase(g->id) > 0) s.seen->given_up.insert(g->id);
+        } else {
+            const int id = std::get<lookup_msg::answer>(m).id;
+            s.pending.erase(id);
+            s.seen->answered.insert(id);  // should be ignored once given up
+        }
+    }
+};
+
+// The planted bug: a lookup that is answered after its deadline is reported twice, as given
+// up and as answered. Handlers take no virtual time unless a cost model says so, so the
+// answer always comes at the instant of the question, long before the deadline; with the
+// cost model (handlers take up to 15 ms each, timers are scheduling choices) the question,
+// the answer and the client's turn can take longer than the deadline.
+program late_reply(bool cost_model) {
+    return [cost_model](world& w) {
+        if (cost_model) w.set_time_options({.timers_as_choices = true, .handler_random_up_to = 15ms});
+        actor_system sys(w.add_node("app"));
+        auto seen = std::make_shared<lookup_outcomes>();
+        auto server = sys.spawn(lookup_server{}, {}, {.name = "server"});
+        auto client = sys.spawn(lookup_client{}, client_state{server, seen, {}}, {.name = "client"});
+        for (int id = 1; id <= 5; ++id) {
+            client.cast(lookup_msg::ask{id});
+            w.run_for(50ms);
+        }
+        for (const int id : seen->given_up) {
+            check(!seen->answered.contains(id), "lookup " + std::to_string(id) + " was given up and then answered");
+        }
+    };
+}
+
 // ---- ticker ---------------------------------------------------------------------------
 
 struct tick {};
@@ -340,6 +412,10 @@ const std::vector<named_program>& example_programs() {
          "PLANTED BUG: an acknowledgement sent with the write, lost in a crash placed in a window",
          acked_write(true)},
         {"acked-write-exact", "the same store with the crash at an exact time: never caught", acked_write(false)},
+        {"late-reply",
+         "PLANTED BUG: an answer after the deadline is reported too; found with the handler cost model on",
+         late_reply(true)},
+        {"late-reply-no-cost", "the same client with handlers taking no time: never caught", late_reply(false)},
         {"ticker", "ten actors with periodic timers for ten virtual seconds (timer-heavy)", ticker},
         {"stuck-call", "LIVENESS BUG: a caller waits for a reply that never comes", stuck_call},
         {"livelock", "LIVENESS BUG: two actors bounce a message forever (step budget)", livelock},

@@ -25,12 +25,6 @@ std::uint64_t hash_name(std::string_view s) noexcept {
     return h;
 }
 
-bool kind_matches(std::string_view type, std::string_view kind) {
-    if (type == kind) return true;
-    return type.size() > kind.size() + 2 && type.ends_with(kind) &&
-           type.substr(type.size() - kind.size() - 2, 2) == "::";
-}
-
 bool site_matches(std::string_view site, std::string_view pattern) {
     if (pattern.ends_with('*')) return site.starts_with(pattern.substr(0, pattern.size() - 1));
     return site == pattern;
@@ -40,6 +34,12 @@ bool site_matches(std::string_view site, std::string_view pattern) {
 double unit_interval(std::uint64_t r) noexcept { return static_cast<double>(r >> 11) * 0x1.0p-53; }
 
 }  // namespace
+
+bool kind_matches(std::string_view type, std::string_view kind) {
+    if (type == kind) return true;
+    return type.size() > kind.size() + 2 && type.ends_with(kind) &&
+           type.substr(type.size() - kind.size() - 2, 2) == "::";
+}
 
 std::uint64_t fault_key(std::uint64_t world_seed, std::uint64_t plan_seed) noexcept {
     return mix64(world_seed ^ mix64(plan_seed ^ 0x6661756c74706c61ULL));
@@ -101,6 +101,7 @@ void sim_fault_injector::note_handled(std::uint64_t actor, const std::type_info&
 
 bool sim_fault_injector::fail_invocation(std::uint64_t actor, const std::type_info& behaviour,
                                          std::uint64_t invocation) {
+    if (core_.charges_handlers()) core_.charge_handler(type_name(behaviour));
     if (!core_.triggers().empty()) note_handled(actor, behaviour);
     const fault_rules& rules = core_.rules();
     for (std::size_t i = 0; i < rules.failures.size(); ++i) {

@@ -20,6 +20,10 @@ namespace ractor::sim::internal {
 
 class world_core;
 
+/// Whether the demangled behaviour type name `type` is of `kind`: equal, or ending in
+/// "::" + `kind` ("worker" is the kind of "(anonymous namespace)::worker").
+bool kind_matches(std::string_view type, std::string_view kind);
+
 /// The seed of every fault stream of a world: its seed and the applied plan's seed mixed
 /// (plan seed 0 before any plan is applied).
 std::uint64_t fault_key(std::uint64_t world_seed, std::uint64_t plan_seed) noexcept;
@@ -45,6 +49,8 @@ class sim_fault_injector final : public ractor::fault_injector {
 public:
     sim_fault_injector(world_core& core, std::uint64_t node) noexcept;
 
+    /// Called before every message handler invocation: charges its cost (if the world has a
+    /// cost model), counts it for trigger-form faults, then decides an injected failure.
     bool fail_invocation(std::uint64_t actor, const std::type_info& behaviour,
                          std::uint64_t invocation) override;
     bool buggify(std::string_view site) override;

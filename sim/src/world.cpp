@@ -89,4 +89,6 @@ void world::set_strategy(std::unique_ptr<scheduling_strategy> strategy) {
     core_->set_strategy(std::move(strategy));
 }
 
+void world::set_time_options(time_options opts) { core_->set_time_options(std::move(opts)); }
+
 }  // namespace ractor::sim

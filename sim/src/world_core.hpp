@@ -21,7 +21,9 @@
 #include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
+#include <ractor/sim/time_options.hpp>
 #include <ractor/sim/world.hpp>
+#include <ractor/prng.hpp>
 
 #include "sanitizer_fiber.hpp"
 #include "sim_fault_injector.hpp"
@@ -107,6 +109,10 @@ public:
     std::uint64_t trace_hash() const noexcept { return hash_; }
     const std::vector<recorded_event>& events() const noexcept { return events_; }
     void set_strategy(std::unique_ptr<scheduling_strategy> strategy);
+    void set_time_options(time_options opts);
+    /// Charges a message handler of `behaviour` (its demangled name) its virtual cost.
+    void charge_handler(const std::string& behaviour);
+    bool charges_handlers() const noexcept { return time_.has_cost(); }
 
     // --- faults
     actor_system* node_system(std::uint64_t id) const;
@@ -191,9 +197,11 @@ private:
     std::size_t pick_candidate();
     candidate_target take_candidate(std::size_t i);
     void run_candidate();
-    void choose_fault_or_time();
+    void choose_with_time();
+    void fire_timer();
+    void fire_chosen_timer();
+    void fire_slot(const timer_slot& slot);
     void run_target(const candidate& c, candidate_target target);
-    void fire_next_timer();
     std::optional<time_point> next_timer_time();
     void prune_timer_heap();
     worker& idle_worker();
@@ -212,6 +220,8 @@ private:
 
     const std::uint64_t seed_;
     const world_options opts_;
+    time_options time_;
+    prng costs_;  ///< the draws of the handler cost model
     const std::thread::id thread_;
     std::unique_ptr<scheduling_strategy> strategy_;
     sim_network net_;

@@ -28,6 +28,11 @@ namespace ractor::sim {
 ///   strategy places it between two steps and exploration finds the loss.
 /// * `acked-write-exact`: the same with the crash at exactly 3 ms, where the world is idle:
 ///   no seed ever loses a put, which is why faults need to be scheduling choices.
+/// * `late-reply`: a planted bug. A client gives a lookup up after 10 ms, but reports an
+///   answer that arrives after that too. The program turns the cost model on (handlers take
+///   up to 15 ms, timers are scheduling choices), so answers can be late.
+/// * `late-reply-no-cost`: the same without the cost model, where every answer comes at the
+///   instant of its question: no seed ever catches it.
 /// * `ticker`: ten actors on two nodes with periodic timers over ten virtual seconds
 ///   (timer-heavy).
 /// * `stuck-call`: a caller waits for a reply that never comes (a liveness failure).

@@ -17,6 +17,7 @@
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
 #include <ractor/sim/step_budget_exceeded.hpp>
+#include <ractor/sim/time_options.hpp>
 
 namespace ractor {
 class actor_system;
@@ -192,6 +193,9 @@ public:
 
     /// Replaces the scheduling strategy (default: `random_strategy(seed)`); not null.
     void set_strategy(std::unique_ptr<scheduling_strategy> strategy);
+
+    /// From now on explores time as `opts` says (see `time_options`; default: all off).
+    void set_time_options(time_options opts);
 
 private:
     std::unique_ptr<internal::world_core> core_;
