@@ -15,9 +15,7 @@ void world_core::start_fault(duration at, const std::optional<duration>& until,
         start_counted(time_point(at), tally, std::move(fault));
         return;
     }
-    std::function<void()> fire = [this, tally, fault = std::move(fault)] {
-        if (fault()) count_fault(tally);
-    };
+    std::function<void()> fire = counted(tally, std::move(fault));
     if (after) {
         triggers_.push_back(fault_trigger{*after, 0, std::move(fire)});
         return;

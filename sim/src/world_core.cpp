@@ -387,7 +387,13 @@ void world_core::run_candidate() {
 // choices, whenever a timer is due.
 void world_core::choose_with_time() {
     add_candidate(candidate{candidate_kind::timer, 0, 0, 0}, candidate_target{});
-    const std::size_t i = pick_candidate();
+    std::size_t i = 0;
+    try {
+        i = pick_candidate();
+    } catch (...) {
+        take_candidate(candidates_.size() - 1);  // a budget failed the run: no timer choice stays
+        throw;
+    }
     const candidate c = candidates_[i];
     if (c.kind == candidate_kind::timer) {
         take_candidate(i);
@@ -444,16 +450,29 @@ void world_core::fire_chosen_timer() {
         due.push_back(slot);
         choices.push_back(candidate{candidate_kind::timer, slot.id | timer_task_bit, 0, timers_.at(slot.id).node});
     }
-    const std::size_t i = due.size() == 1 ? 0 : strategy_->pick(std::span<const candidate>(choices));
+    // The timers not fired go back, also when a budget throws from the pick.
+    const auto put_back = [&](std::size_t fired) {
+        for (std::size_t k = 0; k < due.size(); ++k) {
+            if (k == fired) continue;
+            timer_heap_.push_back(due[k]);
+            std::push_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
+        }
+    };
+    std::size_t i = 0;
+    if (due.size() > 1) {
+        try {
+            i = strategy_->pick(std::span<const candidate>(choices));
+        } catch (...) {
+            put_back(due.size());
+            throw;
+        }
+    }
     if (i >= due.size()) {
+        put_back(due.size());
         throw std::logic_error("ractor::sim: scheduling_strategy::pick returned " + std::to_string(i) + " for " +
                                std::to_string(due.size()) + " due timers");
     }
-    for (std::size_t k = 0; k < due.size(); ++k) {
-        if (k == i) continue;
-        timer_heap_.push_back(due[k]);
-        std::push_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
-    }
+    put_back(i);
     fire_slot(due[i]);
 }
 

@@ -182,6 +182,8 @@ private:
     void check_plan(const fault_plan& plan) const;
     std::size_t add_tally(std::string entry, const char* kind);
     std::size_t add_tallies(const char* list, std::size_t count, const char* kind);
+    /// `fault`, counting a firing in `tally` when it changed the run.
+    std::function<void()> counted(std::size_t tally, std::function<bool()> fault);
     void start_counted(time_point at, std::size_t tally, std::function<bool()> fault);
     void start_fault(duration at, const std::optional<duration>& until, const std::optional<message_trigger>& after,
                      std::size_t tally, std::function<bool()> fault);

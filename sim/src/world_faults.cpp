@@ -292,12 +292,15 @@ std::size_t world_core::add_tallies(const char* list, std::size_t count, const c
     return first;
 }
 
-// A timed fault of a plan: a world timer (node 0, so that no crash drops it) that counts the
-// entry's tally when the fault changed something.
-void world_core::start_counted(time_point at, std::size_t tally, std::function<bool()> fault) {
-    start_timer(0, at, [this, tally, fault = std::move(fault)] {
+std::function<void()> world_core::counted(std::size_t tally, std::function<bool()> fault) {
+    return [this, tally, fault = std::move(fault)] {
         if (fault()) count_fault(tally);
-    });
+    };
+}
+
+// A timed fault of a plan: a world timer (node 0, so that no crash drops it).
+void world_core::start_counted(time_point at, std::size_t tally, std::function<bool()> fault) {
+    start_timer(0, at, counted(tally, std::move(fault)));
 }
 
 // Timed faults become world timers in the order the plan lists them: skews, kills, stops,

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <set>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -110,4 +112,52 @@ TEST_CASE("time choices: a deadline racing a late reply is found with the cost m
         CHECK(replay.outcome == sim::run_outcome::failed);
         CHECK(replay.trace_hash == first.trace_hash);
     }
+}
+
+TEST_CASE("time choices: a budget raised while choosing among due timers leaves the world whole",
+          "[sim][time_choices]") {
+    const sim::program endless = [](sim::world& w) {
+        w.set_time_options({.timers_as_choices = true});
+        ractor::actor_system sys(w.add_node("n"));
+        auto seen = std::make_shared<std::vector<int>>();
+        auto a = sys.spawn(recorder{}, seen);
+        auto b = sys.spawn(recorder{}, seen);
+        ractor::send_interval(a, 1ms, [] { return 1; });
+        ractor::send_interval(b, 1ms, [] { return 2; });
+        w.run();
+    };
+    sim::run_options o;
+    o.max_virtual_time = 5ms;
+    const auto r = sim::run_program(endless, o);
+    CHECK(r.outcome == sim::run_outcome::time_budget);
+    CHECK(sim::run_program(endless, o).trace_hash == r.trace_hash);
+}
+
+namespace {
+
+/// Throws the first time it is asked to order due timers, then runs the oldest candidate.
+struct refuses_timers_once final : sim::scheduling_strategy {
+    bool refused = false;
+    std::size_t pick(std::span<const sim::candidate> choices) override {
+        if (!refused && choices.size() > 1 && choices[0].kind == sim::candidate_kind::timer) {
+            refused = true;
+            throw std::runtime_error("refused");
+        }
+        return 0;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("time choices: due timers survive a strategy that throws while ordering them", "[sim][time_choices]") {
+    sim::world w(1);
+    w.set_time_options({.timers_as_choices = true});
+    w.set_strategy(std::make_unique<refuses_timers_once>());
+    auto seen = std::make_shared<std::vector<int>>();
+    ractor::actor_system sys(w.add_node("n"));
+    auto r = sys.spawn(recorder{}, seen);
+    for (int n = 1; n <= 3; ++n) ractor::send_after(r, 1ms, n);
+    CHECK_THROWS_AS(w.run(), std::runtime_error);
+    w.run();
+    CHECK(*seen == std::vector<int>{1, 2, 3});
 }
