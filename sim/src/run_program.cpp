@@ -199,6 +199,16 @@ std::string trace_tail(const run_report& r, std::size_t n) {
     return out;
 }
 
+std::string fault_summary(const run_report& r) {
+    if (r.faults.empty()) return {};
+    std::string out = "faults fired per plan entry:\n";
+    for (const fault_tally& t : r.faults) {
+        out += "  plan " + std::to_string(t.plan) + " " + t.entry + " (" + t.kind + "): fired " +
+               std::to_string(t.fired) + (t.fired == 1 ? " time\n" : " times\n");
+    }
+    return out;
+}
+
 std::string summary_line(std::string_view program_name, const run_report& r) {
     std::string out;
     out.reserve(192);

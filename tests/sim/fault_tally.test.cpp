@@ -11,6 +11,7 @@
 #include <ractor/sim/explore.hpp>
 #include <ractor/sim/fault_plan.hpp>
 #include <ractor/sim/fault_tally.hpp>
+#include <ractor/sim/run_program.hpp>
 #include <ractor/sim/world.hpp>
 
 using namespace std::chrono_literals;
@@ -79,6 +80,14 @@ TEST_CASE("fault tallies: each plan entry counts the times it changed the run", 
     REQUIRE(w.fault_tallies().back().plan == 2);
     CHECK(w.fault_tallies().back().entry == "kills[0]");
     CHECK(w.fault_tallies().back().fired == 1);
+}
+
+TEST_CASE("fault tallies: a run reports them per plan entry", "[sim][fault_tally]") {
+    const sim::run_report r = sim::run_program(kill_program("ghost"), {});
+    REQUIRE(r.faults.size() == 1);
+    CHECK(r.faults[0].entry == "kills[0]");
+    CHECK(sim::fault_summary(r) == "faults fired per plan entry:\n  plan 1 kills[0] (kill): fired 0 times\n");
+    CHECK(sim::fault_summary(sim::run_program(kill_program("db"), {})).ends_with("(kill): fired 1 time\n"));
 }
 
 TEST_CASE("fault tallies: a campaign whose planned kill never finds its actor says so", "[sim][fault_tally]") {

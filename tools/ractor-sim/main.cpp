@@ -97,7 +97,7 @@ int list_programs() {
 
 void print_report(const std::string& tool, const std::string& name, const sim::run_report& r,
                   std::size_t tail) {
-    std::cout << sim::summary_line(name, r) << "\n";
+    std::cout << sim::summary_line(name, r) << "\n" << sim::fault_summary(r);
     std::printf("wall %.3f s: %.0f events/s, %.0f steps/s, virtual/wall time %.1f\n",
                 r.wall_seconds, static_cast<double>(r.event_count) / r.wall_seconds,
                 static_cast<double>(r.steps) / r.wall_seconds,

@@ -93,6 +93,10 @@ run_report run_program(const program& p, const run_options& opts);
 /// The last `n` events up to the failure point of `r`, one `to_string` line each, indented.
 std::string trace_tail(const run_report& r, std::size_t n = 20);
 
+/// How often each applied plan entry fired, one indented line per entry after a heading
+/// ("plan 1 kills[0] (kill): fired 0 times"); empty when no plan was applied.
+std::string fault_summary(const run_report& r);
+
 /// A one-line summary: outcome, seed, strategy, hash, steps, virtual time, events.
 std::string summary_line(std::string_view program_name, const run_report& r);
 
