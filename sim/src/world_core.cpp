@@ -496,6 +496,7 @@ void world_core::set_time_options(time_options opts) {
         }
     }
     time_ = std::move(opts);
+    charges_ = time_.has_cost();
 }
 
 // Virtual time passes while the handler runs: it is charged before the handler, so what the

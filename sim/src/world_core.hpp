@@ -112,7 +112,7 @@ public:
     void set_time_options(time_options opts);
     /// Charges a message handler of `behaviour` (its demangled name) its virtual cost.
     void charge_handler(const std::string& behaviour);
-    bool charges_handlers() const noexcept { return time_.has_cost(); }
+    bool charges_handlers() const noexcept { return charges_; }
 
     // --- faults
     actor_system* node_system(std::uint64_t id) const;
@@ -222,12 +222,13 @@ private:
 
     const std::uint64_t seed_;
     const world_options opts_;
-    time_options time_;
-    prng costs_;  ///< the draws of the handler cost model
     const std::thread::id thread_;
     std::unique_ptr<scheduling_strategy> strategy_;
     sim_network net_;
     std::vector<std::unique_ptr<sim_node>> nodes_;
+    time_options time_;
+    bool charges_ = false;  ///< `time_.has_cost()`, asked at every handler invocation
+    prng costs_;            ///< the draws of the handler cost model
 
     time_point now_{};
     std::uint64_t steps_ = 0;
