@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -9,6 +10,7 @@
 
 #include <ractor/ractor.hpp>
 #include <ractor/supervisor.hpp>
+#include <ractor/sim/fault_plan.hpp>
 #include <ractor/sim/world.hpp>
 
 namespace ractor::sim {
@@ -108,6 +110,22 @@ void worker_pool(world& w) {
     sup.stop_and_wait();
 }
 
+// ---- one-call ------------------------------------------------------------------------
+
+/// Answers every job with its number.
+struct echo : actor<job> {
+    void handle(actor_ref<job>, job j, std::monostate&) { j.port.send(j.n); }
+};
+
+// One handler invocation in the whole run, so a fault rate r fails the run in a fraction r
+// of the seeds: the measure of whether faults reach the program at all.
+void one_call(world& w) {
+    actor_system sys(w.add_node("desk"));
+    auto e = sys.spawn(echo{}, {}, {.name = "echo"});
+    const auto r = e.call([](reply_port<int> p) { return job{7, std::move(p)}; }, 1s);
+    check(r.ok(), "the one call failed");
+}
+
 // ---- bank (planted bug) ---------------------------------------------------------------
 
 namespace account_msg {
@@ -187,6 +205,138 @@ void bank(world& w) {
     w.run();
 }
 
+// ---- acked-write (planted bug) ---------------------------------------------------------
+
+struct put {
+    int n = 0;
+};
+
+/// What outlives a crash of the store: the disk's contents and the acknowledgements the
+/// clients received.
+struct store_record {
+    std::set<int> on_disk;
+    std::set<int> acknowledged;
+};
+
+/// Writes what it is sent to the disk.
+struct disk_writer : actor<put, std::shared_ptr<store_record>, std::shared_ptr<store_record>> {
+    std::shared_ptr<store_record> pre_start(actor_ref<put>, std::shared_ptr<store_record> r) { return r; }
+    void handle(actor_ref<put>, put p, std::shared_ptr<store_record>& r) { r->on_disk.insert(p.n); }
+};
+
+struct front_state {
+    std::shared_ptr<store_record> record;
+    actor_ref<put> disk;
+};
+
+/// Hands each put to the disk writer and acknowledges it at once: the planted bug.
+struct store_front : actor<put, front_state, front_state> {
+    front_state pre_start(actor_ref<put>, front_state s) { return s; }
+    void handle(actor_ref<put>, put p, front_state& s) {
+        s.disk.cast(p);
+        s.record->acknowledged.insert(p.n);  // before the write happened
+    }
+};
+
+// The planted bug: the store acknowledges a put as soon as it has cast it to the disk
+// writer. A crash after that step and before the writer's loses an acknowledged put. With
+// the crash at an exact time it lands only where the world is idle, so every put is on
+// disk by then; with a window the strategy may place it between the two steps.
+program acked_write(bool windowed) {
+    return [windowed](world& w) {
+        auto record = std::make_shared<store_record>();
+        w.add_node("store", [record](actor_system& s) {
+            auto disk = s.spawn(disk_writer{}, record, {.name = "disk"});
+            s.spawn(store_front{}, front_state{record, disk}, {.name = "front"});
+        });
+        fault_plan plan;
+        node_crash crash{.at = 3ms, .node = 1, .restart_at = std::nullopt};
+        if (windowed) crash = {.at = 0ms, .node = 1, .restart_at = std::nullopt, .until = 8ms};
+        plan.crashes.push_back(crash);
+        w.apply(plan);
+        for (int n = 1; n <= 8; ++n) {
+            if (actor_system* sys = w.node_system(1)) sys->where_is<put>("front")->cast(put{n});
+            w.run_for(1ms);
+        }
+        w.run();
+        for (const int n : record->acknowledged) {
+            check(record->on_disk.contains(n), "put " + std::to_string(n) + " was acknowledged but is not on disk");
+        }
+    };
+}
+
+// ---- late-reply (planted bug) ---------------------------------------------------------
+
+namespace lookup_msg {
+struct ask { int id; };
+struct answer { int id; };
+struct give_up { int id; };
+}  // namespace lookup_msg
+using client_message = std::variant<lookup_msg::ask, lookup_msg::answer, lookup_msg::give_up>;
+
+struct lookup {
+    int id = 0;
+    actor_ref<client_message> reply_to;
+};
+
+/// Answers every lookup.
+struct lookup_server : actor<lookup> {
+    void handle(actor_ref<lookup>, lookup l, std::monostate&) { l.reply_to.cast(lookup_msg::answer{l.id}); }
+};
+
+/// What the client's user saw, per lookup: answered, given up, or (the bug) both.
+struct lookup_outcomes {
+    std::set<int> answered;
+    std::set<int> given_up;
+};
+
+struct client_state {
+    actor_ref<lookup> server;
+    std::shared_ptr<lookup_outcomes> seen;
+    std::set<int> pending;
+};
+
+/// Asks the server and gives up after 10 ms; an answer is reported without checking that
+/// the lookup is still pending: the planted bug.
+struct lookup_client : actor<client_message, client_state, client_state> {
+    client_state pre_start(actor_ref<client_message>, client_state s) { return s; }
+    void handle(actor_ref<client_message> self, client_message m, client_state& s) {
+        if (auto* a = std::get_if<lookup_msg::ask>(&m)) {
+            s.pending.insert(a->id);
+            s.server.cast(lookup{a->id, self});
+            send_after(self, 10ms, client_message{lookup_msg::give_up{a->id}});
+        } else if (auto* g = std::get_if<lookup_msg::give_up>(&m)) {
+            if (s.pending.erase(g->id) > 0) s.seen->given_up.insert(g->id);
+        } else {
+            const int id = std::get<lookup_msg::answer>(m).id;
+            s.pending.erase(id);
+            s.seen->answered.insert(id);  // should be ignored once given up
+        }
+    }
+};
+
+// The planted bug: a lookup that is answered after its deadline is reported twice, as given
+// up and as answered. Handlers take no virtual time unless a cost model says so, so the
+// answer always comes at the instant of the question, long before the deadline; with the
+// cost model (handlers take up to 15 ms each, timers are scheduling choices) the question,
+// the answer and the client's turn can take longer than the deadline.
+program late_reply(bool cost_model) {
+    return [cost_model](world& w) {
+        if (cost_model) w.set_time_options({.timers_as_choices = true, .handler_random_up_to = 15ms});
+        actor_system sys(w.add_node("app"));
+        auto seen = std::make_shared<lookup_outcomes>();
+        auto server = sys.spawn(lookup_server{}, {}, {.name = "server"});
+        auto client = sys.spawn(lookup_client{}, client_state{server, seen, {}}, {.name = "client"});
+        for (int id = 1; id <= 5; ++id) {
+            client.cast(lookup_msg::ask{id});
+            w.run_for(50ms);
+        }
+        for (const int id : seen->given_up) {
+            check(!seen->answered.contains(id), "lookup " + std::to_string(id) + " was given up and then answered");
+        }
+    };
+}
+
 // ---- ticker ---------------------------------------------------------------------------
 
 struct tick {};
@@ -255,8 +405,17 @@ const std::vector<named_program>& example_programs() {
         {"ping-pong-100k", "two actors bounce a ball 100,000 times (throughput)", ping_pong(100'000)},
         {"worker-pool",
          "a one_for_one supervisor restarts workers that crash on poison jobs", worker_pool},
+        {"one-call", "one actor answers one call; any injected failure fails the run", one_call},
         {"bank",
          "PLANTED BUG: a deposit in flight races an audit; rare schedules lose money", bank},
+        {"acked-write",
+         "PLANTED BUG: an acknowledgement sent with the write, lost in a crash placed in a window",
+         acked_write(true)},
+        {"acked-write-exact", "the same store with the crash at an exact time: never caught", acked_write(false)},
+        {"late-reply",
+         "PLANTED BUG: an answer after the deadline is reported too; found with the handler cost model on",
+         late_reply(true)},
+        {"late-reply-no-cost", "the same client with handlers taking no time: never caught", late_reply(false)},
         {"ticker", "ten actors with periodic timers for ten virtual seconds (timer-heavy)", ticker},
         {"stuck-call", "LIVENESS BUG: a caller waits for a reply that never comes", stuck_call},
         {"livelock", "LIVENESS BUG: two actors bounce a message forever (step budget)", livelock},

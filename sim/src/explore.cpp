@@ -21,7 +21,7 @@ namespace {
 constexpr std::uint64_t swarm_stream = 0x535741524d5f4f50ULL;
 
 seed_result to_seed_result(const run_report& r) {
-    return seed_result{r.options, r.outcome, r.message, r.trace_hash, r.steps};
+    return seed_result{r.options, r.outcome, r.message, r.trace_hash, r.steps, fired_by_kind(r.faults)};
 }
 
 run_options options_for(const explore_options& opts, std::uint64_t seed) {
@@ -31,7 +31,26 @@ run_options options_for(const explore_options& opts, std::uint64_t seed) {
     return o;
 }
 
-// A child reports one line per seed: "seed outcome hash steps message", the message
+// Fault kinds and their counts as one word, "crash=1,kill=0"; "-" for none.
+std::string encode_faults(const std::map<std::string, std::uint64_t>& fired) {
+    std::string out;
+    for (const auto& [kind, n] : fired) {
+        out += (out.empty() ? "" : ",") + kind + "=" + std::to_string(n);
+    }
+    return out.empty() ? "-" : out;
+}
+
+std::map<std::string, std::uint64_t> decode_faults(const std::string& word) {
+    std::map<std::string, std::uint64_t> out;
+    std::istringstream in(word == "-" ? std::string() : word);
+    for (std::string item; std::getline(in, item, ',');) {
+        const std::size_t eq = item.find('=');
+        out[item.substr(0, eq)] = std::stoull(item.substr(eq + 1));
+    }
+    return out;
+}
+
+// A child reports one line per seed: "seed outcome hash steps faults message", the message
 // with backslashes and newlines escaped.
 std::string encode(const seed_result& s) {
     std::string msg;
@@ -45,7 +64,8 @@ std::string encode(const seed_result& s) {
         }
     }
     return std::to_string(s.options.seed) + " " + std::to_string(static_cast<int>(s.outcome)) +
-           " " + std::to_string(s.trace_hash) + " " + std::to_string(s.steps) + " " + msg + "\n";
+           " " + std::to_string(s.trace_hash) + " " + std::to_string(s.steps) + " " +
+           encode_faults(s.faults_fired) + " " + msg + "\n";
 }
 
 seed_result decode(const std::string& line, const explore_options& opts) {
@@ -53,7 +73,9 @@ seed_result decode(const std::string& line, const explore_options& opts) {
     std::uint64_t seed = 0;
     int outcome = 0;
     seed_result s;
-    in >> seed >> outcome >> s.trace_hash >> s.steps;
+    std::string faults;
+    in >> seed >> outcome >> s.trace_hash >> s.steps >> faults;
+    s.faults_fired = decode_faults(faults);
     s.options = options_for(opts, seed);
     s.outcome = static_cast<run_outcome>(outcome);
     std::string rest;
@@ -95,6 +117,12 @@ struct explorer {
     void add(seed_result s) {
         ++summary.runs;
         summary.total_steps += s.steps;
+        for (const auto& [kind, n] : s.faults_fired) {
+            fault_kind_total& t = summary.fault_kinds[kind];
+            ++t.planned_seeds;
+            t.fired_seeds += n > 0;
+            t.fired += n;
+        }
         if (s.outcome == run_outcome::passed) {
             ++summary.passed;
         } else {
@@ -218,6 +246,21 @@ std::string describe_options(const run_options& o) {
     return out;
 }
 
+// A planned fault that never fires tests nothing: say so rather than let the campaign pass.
+std::string describe_fault_kinds(const std::map<std::string, fault_kind_total>& kinds) {
+    std::string out;
+    std::string silent;
+    for (const auto& [kind, t] : kinds) {
+        out += "  " + kind + ": " + std::to_string(t.fired) + " fired, in " + std::to_string(t.fired_seeds) +
+               " of the " + std::to_string(t.planned_seeds) + " seeds that planned it\n";
+        if (t.fired == 0) {
+            silent += "warning: planned fault kind '" + kind + "' never fired in any of the " +
+                      std::to_string(t.planned_seeds) + " seeds that planned it\n";
+        }
+    }
+    return out.empty() ? out : "faults fired per kind:\n" + out + silent;
+}
+
 }  // namespace
 
 run_options swarm_options(const run_options& base, std::uint64_t seed) {
@@ -269,7 +312,7 @@ std::string explore_summary::describe(const std::string& tool,
                   static_cast<unsigned long long>(runs), program_name.c_str(), wall_seconds,
                   static_cast<double>(runs) / secs, static_cast<double>(total_steps) / secs,
                   static_cast<unsigned long long>(passed), failures.size());
-    std::string out = head;
+    std::string out = head + describe_fault_kinds(fault_kinds);
     if (!failures.empty()) {
         out += "failing seeds:\n";
     }

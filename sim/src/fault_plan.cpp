@@ -142,6 +142,29 @@ void read_optional_duration(const json& j, std::string_view key, const std::stri
     if (const json* v = find(j, key)) out = read_duration(*v, at(path, key));
 }
 
+message_trigger read_trigger(const json& j, const std::string& path) {
+    expect_object(j, path);
+    only_keys(j, path, {"node", "actor", "kind", "handled"});
+    message_trigger t;
+    t.node = read_req(j, "node", path, read_u64);
+    read_opt(j, "actor", path, t.actor, read_u64);
+    read_opt(j, "kind", path, t.kind, read_string);
+    read_opt(j, "handled", path, t.handled, read_u64);
+    return t;
+}
+
+// The start of a timed fault and its chosen forms: `at` is required unless `after` is given.
+template <class Fault>
+void read_timing(const json& j, const std::string& path, Fault& f) {
+    if (const json* v = find(j, "after")) f.after = read_trigger(*v, at(path, "after"));
+    if (f.after) {
+        read_opt(j, "at", path, f.at, read_duration);
+    } else {
+        f.at = read_req(j, "at", path, read_duration);
+    }
+    read_optional_duration(j, "until", path, f.until);
+}
+
 void read_network(const json& doc, fault_plan& plan) {
     plan.link_faults = read_list<link_fault>(doc, "link_faults", [](const json& j, const std::string& p) {
         only_keys(j, p, {"from", "to", "loss", "duplicate", "delay", "since", "until"});
@@ -218,19 +241,27 @@ fault_plan read_plan(const json& doc) {
         return f;
     });
     plan.kills = read_list<actor_kill>(doc, "kills", [](const json& j, const std::string& p) {
-        only_keys(j, p, {"at", "node", "actor", "name"});
-        return actor_kill{read_req(j, "at", p, read_duration), read_target(j, p)};
+        only_keys(j, p, {"at", "until", "after", "node", "actor", "name"});
+        actor_kill k;
+        read_timing(j, p, k);
+        k.target = read_target(j, p);
+        return k;
     });
     plan.stops = read_list<actor_stop>(doc, "stops", [](const json& j, const std::string& p) {
-        only_keys(j, p, {"at", "node", "actor", "name", "reason"});
-        actor_stop s{read_req(j, "at", p, read_duration), read_target(j, p)};
+        only_keys(j, p, {"at", "until", "after", "node", "actor", "name", "reason"});
+        actor_stop s;
+        read_timing(j, p, s);
+        s.target = read_target(j, p);
         read_opt(j, "reason", p, s.reason, read_string);
         return s;
     });
     plan.crashes = read_list<node_crash>(doc, "crashes", [](const json& j, const std::string& p) {
-        only_keys(j, p, {"at", "node", "restart_at"});
-        node_crash c{read_req(j, "at", p, read_duration), read_req(j, "node", p, read_u64), std::nullopt};
+        only_keys(j, p, {"at", "until", "after", "node", "restart_at", "restart_after"});
+        node_crash c;
+        read_timing(j, p, c);
+        c.node = read_req(j, "node", p, read_u64);
         read_optional_duration(j, "restart_at", p, c.restart_at);
+        read_optional_duration(j, "restart_after", p, c.restart_after);
         return c;
     });
     plan.clock_skews = read_list<clock_skew>(doc, "clock_skews", [](const json& j, const std::string& p) {
@@ -262,6 +293,20 @@ fault_plan read_plan(const json& doc) {
 }
 
 // ---- writing ------------------------------------------------------------------------------
+
+// The chosen forms are written only when set, so exact-time plans read as they always did.
+template <class Fault>
+json write_timing(const Fault& f) {
+    json j = {{"at", format_duration(f.at)}};
+    if (f.until) j["until"] = format_duration(*f.until);
+    if (f.after) {
+        json a = {{"node", f.after->node}, {"handled", f.after->handled}};
+        if (f.after->actor != 0) a["actor"] = f.after->actor;
+        if (!f.after->kind.empty()) a["kind"] = f.after->kind;
+        j["after"] = std::move(a);
+    }
+    return j;
+}
 
 void write_target(json& j, const actor_target& t) {
     j["node"] = t.node;
@@ -315,21 +360,23 @@ json write_plan(const fault_plan& plan) {
     }
     json& kills = doc["kills"] = json::array();
     for (const auto& k : plan.kills) {
-        json j = {{"at", format_duration(k.at)}};
+        json j = write_timing(k);
         write_target(j, k.target);
         kills.push_back(std::move(j));
     }
     json& stops = doc["stops"] = json::array();
     for (const auto& s : plan.stops) {
-        json j = {{"at", format_duration(s.at)}};
+        json j = write_timing(s);
         write_target(j, s.target);
         j["reason"] = s.reason;
         stops.push_back(std::move(j));
     }
     json& crashes = doc["crashes"] = json::array();
     for (const auto& c : plan.crashes) {
-        json j = {{"at", format_duration(c.at)}, {"node", c.node}};
+        json j = write_timing(c);
+        j["node"] = c.node;
         if (c.restart_at) j["restart_at"] = format_duration(*c.restart_at);
+        if (c.restart_after) j["restart_after"] = format_duration(*c.restart_after);
         crashes.push_back(std::move(j));
     }
     json& skews = doc["clock_skews"] = json::array();
@@ -380,6 +427,20 @@ void check_until(duration at_time, const std::optional<duration>& until, const s
     }
 }
 
+// The chosen forms: a window that ends before it starts, a trigger with a start time or on
+// no node, or a trigger that can never count to zero.
+template <class Fault>
+void check_timing(const Fault& f, const std::string& path) {
+    check_not_negative(f.at, at(path, "at"));
+    check_until(f.at, f.until, path, "until", "at");
+    if (!f.after) return;
+    const std::string p = at(path, "after");
+    if (f.at != duration::zero()) throw fault_plan_error(at(path, "at"), "must not be given with \"after\"");
+    if (f.until) throw fault_plan_error(at(path, "until"), "must not be given with \"after\"");
+    check_node(f.after->node, at(p, "node"));
+    if (f.after->handled == 0) throw fault_plan_error(at(p, "handled"), "must be at least 1");
+}
+
 void validate_network(const fault_plan& plan) {
     for (std::size_t i = 0; i < plan.link_faults.size(); ++i) {
         const auto& f = plan.link_faults[i];
@@ -428,22 +489,29 @@ void validate(const fault_plan& plan) {
     }
     for (std::size_t i = 0; i < plan.kills.size(); ++i) {
         const std::string p = at("kills", i);
-        check_not_negative(plan.kills[i].at, at(p, "at"));
+        check_timing(plan.kills[i], p);
         check_target(plan.kills[i].target, p);
     }
     for (std::size_t i = 0; i < plan.stops.size(); ++i) {
         const std::string p = at("stops", i);
-        check_not_negative(plan.stops[i].at, at(p, "at"));
+        check_timing(plan.stops[i], p);
         check_target(plan.stops[i].target, p);
     }
     for (std::size_t i = 0; i < plan.crashes.size(); ++i) {
         const auto& c = plan.crashes[i];
         const std::string p = at("crashes", i);
-        check_not_negative(c.at, at(p, "at"));
+        check_timing(c, p);
         check_node(c.node, at(p, "node"));
         if (c.restart_at && *c.restart_at < c.at) {
             throw fault_plan_error(at(p, "restart_at"), "must not be before \"at\"");
         }
+        if (c.restart_at && (c.until || c.after)) {
+            throw fault_plan_error(at(p, "restart_at"), "a crash with \"until\" or \"after\" takes \"restart_after\"");
+        }
+        if (c.restart_at && c.restart_after) {
+            throw fault_plan_error(at(p, "restart_after"), "must not be given with \"restart_at\"");
+        }
+        if (c.restart_after) check_not_negative(*c.restart_after, at(p, "restart_after"));
     }
     for (std::size_t i = 0; i < plan.clock_skews.size(); ++i) {
         const std::string p = at("clock_skews", i);

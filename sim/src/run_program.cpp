@@ -188,6 +188,7 @@ run_report run_program(const program& p, const run_options& opts) {
         report.steps = w.steps();
         report.virtual_ns = w.now().time_since_epoch().count();
         report.events = w.events();
+        report.faults = w.fault_tallies();
         report.event_count = report.events.size();
         report.failure_at = report.passed() ? report.event_count
                                             : g.failure_at().value_or(report.event_count);
@@ -231,6 +232,16 @@ std::string trace_tail(const run_report& r, std::size_t n) {
     if (end < r.events.size()) {
         out += "    --- failure raised here; " + std::to_string(r.events.size() - end) +
                " more events while the program unwound\n";
+    }
+    return out;
+}
+
+std::string fault_summary(const run_report& r) {
+    if (r.faults.empty()) return {};
+    std::string out = "faults fired per plan entry:\n";
+    for (const fault_tally& t : r.faults) {
+        out += "  plan " + std::to_string(t.plan) + " " + t.entry + " (" + t.kind + "): fired " +
+               std::to_string(t.fired) + (t.fired == 1 ? " time\n" : " times\n");
     }
     return out;
 }

@@ -25,12 +25,6 @@ std::uint64_t hash_name(std::string_view s) noexcept {
     return h;
 }
 
-bool kind_matches(std::string_view type, std::string_view kind) {
-    if (type == kind) return true;
-    return type.size() > kind.size() + 2 && type.ends_with(kind) &&
-           type.substr(type.size() - kind.size() - 2, 2) == "::";
-}
-
 bool site_matches(std::string_view site, std::string_view pattern) {
     if (pattern.ends_with('*')) return site.starts_with(pattern.substr(0, pattern.size() - 1));
     return site == pattern;
@@ -41,6 +35,16 @@ double unit_interval(std::uint64_t r) noexcept { return static_cast<double>(r >>
 
 }  // namespace
 
+bool kind_matches(std::string_view type, std::string_view kind) {
+    if (type == kind) return true;
+    return type.size() > kind.size() + 2 && type.ends_with(kind) &&
+           type.substr(type.size() - kind.size() - 2, 2) == "::";
+}
+
+std::uint64_t fault_key(std::uint64_t world_seed, std::uint64_t plan_seed) noexcept {
+    return mix64(world_seed ^ mix64(plan_seed ^ 0x6661756c74706c61ULL));
+}
+
 sim_fault_injector::sim_fault_injector(world_core& core, std::uint64_t node) noexcept
     : core_(core),
       node_(node),
@@ -49,9 +53,17 @@ sim_fault_injector::sim_fault_injector(world_core& core, std::uint64_t node) noe
       delays_(0, stream_of(node, delay_stream)) {}
 
 void sim_fault_injector::reseed(std::uint64_t key) noexcept {
-    failures_ = prng(key, stream_of(node_, failure_stream));
-    buggify_ = prng(key, stream_of(node_, buggify_stream));
-    delays_ = prng(key, stream_of(node_, delay_stream));
+    key_ = key;
+    // The first incarnation draws from the key itself, later ones from the key and the count.
+    const std::uint64_t k = incarnation_ == 0 ? key : mix64(key ^ mix64(incarnation_));
+    failures_ = prng(k, stream_of(node_, failure_stream));
+    buggify_ = prng(k, stream_of(node_, buggify_stream));
+    delays_ = prng(k, stream_of(node_, delay_stream));
+}
+
+void sim_fault_injector::next_incarnation() noexcept {
+    ++incarnation_;
+    reseed(key_);
 }
 
 bool sim_fault_injector::draw(prng& rng, double probability) noexcept {
@@ -71,9 +83,29 @@ const std::string& sim_fault_injector::type_name(const std::type_info& type) {
     return names.emplace(std::type_index(type), std::move(name)).first->second;
 }
 
+void sim_fault_injector::note_handled(std::uint64_t actor, const std::type_info& behaviour) {
+    auto& triggers = core_.triggers();
+    for (std::size_t i = 0; i < triggers.size();) {
+        fault_trigger& t = triggers[i];
+        const bool counts = t.when.node == node_ && (t.when.actor == 0 || t.when.actor == actor) &&
+                            (t.when.kind.empty() || kind_matches(type_name(behaviour), t.when.kind));
+        if (counts && ++t.seen == t.when.handled) {
+            std::function<void()> fire = std::move(t.fire);
+            triggers.erase(triggers.begin() + static_cast<std::ptrdiff_t>(i));
+            core_.arm_fault(std::move(fire), std::nullopt);
+            continue;
+        }
+        ++i;
+    }
+}
+
 bool sim_fault_injector::fail_invocation(std::uint64_t actor, const std::type_info& behaviour,
                                          std::uint64_t invocation) {
-    for (const invocation_failure& rule : core_.rules().failures) {
+    if (core_.charges_handlers()) core_.charge_handler(type_name(behaviour));
+    if (!core_.triggers().empty()) note_handled(actor, behaviour);
+    const fault_rules& rules = core_.rules();
+    for (std::size_t i = 0; i < rules.failures.size(); ++i) {
+        const invocation_failure& rule = rules.failures[i];
         if (rule.node != 0 && rule.node != node_) continue;
         if (rule.actor != 0 && rule.actor != actor) continue;
         if (!rule.kind.empty() && !kind_matches(type_name(behaviour), rule.kind)) continue;
@@ -83,6 +115,7 @@ bool sim_fault_injector::fail_invocation(std::uint64_t actor, const std::type_in
             const std::string text =
                 "fail actor " + std::to_string(actor) + " at invocation " + std::to_string(invocation);
             core_.record(node_, trace_event{trace_kind::fault, actor, 0, invocation, text});
+            core_.count_fault(rules.first_failure_tally + i);
             return true;
         }
     }
@@ -101,10 +134,13 @@ bool sim_fault_injector::site_active(std::string_view site, const buggify_rule& 
 }
 
 bool sim_fault_injector::buggify(std::string_view site) {
-    for (const buggify_rule& rule : core_.rules().buggify) {
+    const fault_rules& rules = core_.rules();
+    for (std::size_t i = 0; i < rules.buggify.size(); ++i) {
+        const buggify_rule& rule = rules.buggify[i];
         if (!site_matches(site, rule.site)) continue;
         if (!site_active(site, rule) || !draw(buggify_, rule.probability)) return false;
         core_.record(node_, trace_event{trace_kind::fault, 0, 0, 0, "buggify " + std::string(site)});
+        core_.count_fault(rules.first_buggify_tally + i);
         return true;
     }
     return false;
@@ -113,13 +149,17 @@ bool sim_fault_injector::buggify(std::string_view site) {
 duration sim_fault_injector::timer_extra(time_point world_now) {
     duration extra{0};
     const duration since_start = world_now.time_since_epoch();
-    for (const timer_delay& rule : core_.rules().timer_delays) {
+    const fault_rules& rules = core_.rules();
+    for (std::size_t i = 0; i < rules.timer_delays.size(); ++i) {
+        const timer_delay& rule = rules.timer_delays[i];
         if (rule.node != node_ || since_start < rule.from || (rule.until && since_start >= *rule.until)) continue;
-        extra += rule.extra;
+        duration added = rule.extra;
         if (rule.random_up_to > duration::zero()) {
-            extra += duration(static_cast<std::int64_t>(
+            added += duration(static_cast<std::int64_t>(
                 delays_.below(static_cast<std::uint64_t>(rule.random_up_to.count()) + 1)));
         }
+        if (added > duration::zero()) core_.count_fault(rules.first_delay_tally + i);
+        extra += added;
     }
     return extra;
 }

@@ -63,6 +63,8 @@ void world::swizzle(std::vector<std::uint64_t> nodes, ractor::duration interval)
 
 void world::apply(const fault_plan& plan) { core_->apply(plan); }
 
+const std::vector<fault_tally>& world::fault_tallies() const { return core_->fault_tallies(); }
+
 ractor::runtime& world::node(std::uint64_t id) { return core_->node(id).view; }
 
 std::string_view world::node_name(std::uint64_t id) const { return core_->node(id).name; }
@@ -86,5 +88,7 @@ const std::vector<recorded_event>& world::events() const { return core_->events(
 void world::set_strategy(std::unique_ptr<scheduling_strategy> strategy) {
     core_->set_strategy(std::move(strategy));
 }
+
+void world::set_time_options(time_options opts) { core_->set_time_options(std::move(opts)); }
 
 }  // namespace ractor::sim

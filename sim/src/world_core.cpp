@@ -30,6 +30,11 @@ constexpr std::size_t min_stack_size = 16 * 1024;
 
 constexpr std::uint64_t hash_start = 0x72616374'6f727369ULL;
 
+constexpr std::uint64_t cost_stream = 0x434f53545f4d4f44ULL;
+
+// A due timer offered as a candidate: its id with this bit, apart from every task id.
+constexpr std::uint64_t timer_task_bit = std::uint64_t{1} << 62;
+
 std::uint64_t combine(std::uint64_t h, std::uint64_t v) noexcept {
     return mix64((h ^ v) + 0x9e3779b97f4a7c15ULL);
 }
@@ -80,8 +85,10 @@ world_core::world_core(std::uint64_t seed, world_options opts)
       thread_(std::this_thread::get_id()),
       strategy_(std::make_unique<random_strategy>(seed)),
       net_(*this, seed, opts.network),
+      costs_(seed, cost_stream),
       stack_(opts.fiber_stack_size),
       hash_(hash_start) {
+    rules_.key = fault_key(seed, 0);
     if (opts_.batch_budget == 0) {
         throw std::invalid_argument("ractor::sim: world_options::batch_budget must be positive");
     }
@@ -108,6 +115,8 @@ sim_node& world_core::add_node(std::string name) {
     const std::uint64_t id = nodes_.size() + 1;
     nodes_.push_back(
         std::make_unique<sim_node>(*this, net_, seed_, id, std::move(name), opts_.batch_budget));
+    // A node added after a plan draws its faults from that plan's key like the others.
+    nodes_.back()->faults.reseed(rules_.key);
     return *nodes_.back();
 }
 
@@ -155,10 +164,13 @@ bool world_core::step() {
     {
         const simulation_scope scope;
         const step_marker marker(in_step_);
-        if (!candidates_.empty()) {
-            run_candidate();
+        if (candidates_.empty()) {
+            fire_timer();
+        } else if (!timers_.empty() && (candidates_.size() == armed_.size() ||
+                                        (time_.timers_as_choices && *next_timer_time() <= now_))) {
+            choose_with_time();
         } else {
-            fire_next_timer();
+            run_candidate();
         }
     }
     if (!crashed_.empty()) {
@@ -178,7 +190,8 @@ void world_core::run_for(duration d) {
     }
     const time_point target = now_ + d;
     for (;;) {
-        if (!candidates_.empty()) {
+        // Armed faults alone do not keep the world at this instant: they may fire later.
+        if (candidates_.size() > armed_.size()) {
             step();
             continue;
         }
@@ -342,21 +355,64 @@ void world_core::add_candidate(candidate c, candidate_target target) {
     targets_.push_back(target);
 }
 
-void world_core::run_candidate() {
+std::size_t world_core::pick_candidate() {
     const std::size_t i = strategy_->pick(std::span<const candidate>(candidates_));
     if (i >= candidates_.size()) {
         throw std::logic_error("ractor::sim: scheduling_strategy::pick returned " +
                                std::to_string(i) + " for " + std::to_string(candidates_.size()) +
                                " candidates");
     }
-    const candidate c = candidates_[i];
+    return i;
+}
+
+// The last candidate takes the taken one's place: O(1), where erasing from the middle made a
+// world with a million ready actors quadratic.
+world_core::candidate_target world_core::take_candidate(std::size_t i) {
     const candidate_target target = targets_[i];
-    // The last candidate takes the picked one's place: O(1), where erasing from the middle
-    // made a world with a million ready actors quadratic.
     candidates_[i] = candidates_.back();
     candidates_.pop_back();
     targets_[i] = targets_.back();
     targets_.pop_back();
+    return target;
+}
+
+void world_core::run_candidate() {
+    const std::size_t i = pick_candidate();
+    const candidate c = candidates_[i];
+    run_target(c, take_candidate(i));
+}
+
+// The strategy picks a ready candidate or the `timer` choice, offered last, which fires the
+// next timer: offered when only armed faults are ready (time may go on) and, with timers as
+// choices, whenever a timer is due.
+void world_core::choose_with_time() {
+    add_candidate(candidate{candidate_kind::timer, 0, 0, 0}, candidate_target{});
+    std::size_t i = 0;
+    try {
+        i = pick_candidate();
+    } catch (...) {
+        take_candidate(candidates_.size() - 1);  // a budget failed the run: no timer choice stays
+        throw;
+    }
+    const candidate c = candidates_[i];
+    if (c.kind == candidate_kind::timer) {
+        take_candidate(i);
+        fire_timer();
+        return;
+    }
+    take_candidate(candidates_.size() - 1);  // the timer choice, behind the picked candidate
+    run_target(c, take_candidate(i));
+}
+
+void world_core::run_target(const candidate& c, candidate_target target) {
+    if (target.fault) {
+        auto it = armed_.find(c.task);
+        armed_fault fault = std::move(it->second);
+        armed_.erase(it);
+        if (fault.deadline != 0) cancel_timer(fault.deadline);
+        fault.fire();
+        return;
+    }
     worker* w = target.fiber;
     if (w == nullptr) {
         w = &idle_worker();
@@ -368,17 +424,99 @@ void world_core::run_candidate() {
     switch_to(*w);
 }
 
-void world_core::fire_next_timer() {
+void world_core::fire_timer() {
+    if (time_.timers_as_choices) {
+        fire_chosen_timer();
+        return;
+    }
     prune_timer_heap();
     const timer_slot slot = timer_heap_.front();
     std::pop_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
     timer_heap_.pop_back();
+    fire_slot(slot);
+}
+
+// Every live timer of the earliest instant is offered; the others go back into the heap.
+void world_core::fire_chosen_timer() {
+    prune_timer_heap();
+    const time_point at = timer_heap_.front().at;
+    std::vector<timer_slot> due;
+    std::vector<candidate> choices;
+    while (!timer_heap_.empty() && timer_heap_.front().at == at) {
+        const timer_slot slot = timer_heap_.front();
+        std::pop_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
+        timer_heap_.pop_back();
+        if (!timers_.contains(slot.id)) continue;
+        due.push_back(slot);
+        choices.push_back(candidate{candidate_kind::timer, slot.id | timer_task_bit, 0, timers_.at(slot.id).node});
+    }
+    // The timers not fired go back, also when a budget throws from the pick.
+    const auto put_back = [&](std::size_t fired) {
+        for (std::size_t k = 0; k < due.size(); ++k) {
+            if (k == fired) continue;
+            timer_heap_.push_back(due[k]);
+            std::push_heap(timer_heap_.begin(), timer_heap_.end(), fires_later);
+        }
+    };
+    std::size_t i = 0;
+    if (due.size() > 1) {
+        try {
+            i = strategy_->pick(std::span<const candidate>(choices));
+        } catch (...) {
+            put_back(due.size());
+            throw;
+        }
+    }
+    if (i >= due.size()) {
+        put_back(due.size());
+        throw std::logic_error("ractor::sim: scheduling_strategy::pick returned " + std::to_string(i) + " for " +
+                               std::to_string(due.size()) + " due timers");
+    }
+    put_back(i);
+    fire_slot(due[i]);
+}
+
+void world_core::fire_slot(const timer_slot& slot) {
     auto it = timers_.find(slot.id);
     pending_timer timer = std::move(it->second);
     timers_.erase(it);
     now_ = std::max(now_, slot.at);
     record(timer.node, trace_event{trace_kind::timer, 0, 0, slot.id, {}});
     timer.fn();
+}
+
+void world_core::set_time_options(time_options opts) {
+    check_thread("world::set_time_options");
+    if (opts.handler_fixed < duration::zero() || opts.handler_random_up_to < duration::zero()) {
+        throw std::invalid_argument("ractor::sim: time_options: handler costs must not be negative");
+    }
+    for (const auto& [kind, cost] : opts.per_kind) {
+        if (cost < duration::zero()) {
+            throw std::invalid_argument("ractor::sim: time_options: the cost of '" + kind + "' is negative");
+        }
+    }
+    time_ = std::move(opts);
+    charges_ = time_.has_cost();
+}
+
+// Virtual time passes while the handler runs: it is charged before the handler, so what the
+// handler reads off the clock and sends is stamped after it, and the handler yields, so that
+// what came due meanwhile (a deadline timer) may go before its effects.
+void world_core::charge_handler(const std::string& behaviour) {
+    duration cost = time_.handler_fixed;
+    for (const auto& [kind, kind_cost] : time_.per_kind) {
+        if (kind_matches(behaviour, kind)) {
+            cost = kind_cost;
+            break;
+        }
+    }
+    if (time_.handler_random_up_to > duration::zero()) {
+        cost += duration(static_cast<std::int64_t>(
+            costs_.below(static_cast<std::uint64_t>(time_.handler_random_up_to.count()) + 1)));
+    }
+    if (cost == duration::zero()) return;
+    now_ += cost;
+    if (current_ != nullptr) yield();
 }
 
 std::optional<time_point> world_core::next_timer_time() {
@@ -602,6 +740,8 @@ void world_core::teardown() noexcept {
     tearing_down_ = true;
     candidates_.clear();
     targets_.clear();
+    armed_.clear();
+    triggers_.clear();
     for (const auto& wp : workers_) {
         worker& w = *wp;
         while (w.busy && w.ctx != nullptr) {

@@ -18,9 +18,12 @@
 #include <ractor/actor_system.hpp>
 #include <ractor/runtime/runtime.hpp>
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
+#include <ractor/sim/time_options.hpp>
 #include <ractor/sim/world.hpp>
+#include <ractor/prng.hpp>
 
 #include "sanitizer_fiber.hpp"
 #include "sim_fault_injector.hpp"
@@ -64,6 +67,19 @@ struct worker {
     sanitizer_fiber sanitizer;  ///< what ASan/TSan know about this fiber
 };
 
+/// A fault of a plan's window or trigger form, armed: a scheduling candidate until it fires.
+struct armed_fault {
+    std::function<void()> fire;
+    timer_id deadline = 0;  ///< fires it at the window's end if the strategy has not; 0: none
+};
+
+/// A fault of the trigger form, waiting for its count of handled messages.
+struct fault_trigger {
+    message_trigger when;
+    std::uint64_t seen = 0;
+    std::function<void()> fire;
+};
+
 /// A pending timer in the time-ordered heap; ties are broken by id (start order).
 struct timer_slot {
     time_point at;
@@ -93,15 +109,29 @@ public:
     std::uint64_t trace_hash() const noexcept { return hash_; }
     const std::vector<recorded_event>& events() const noexcept { return events_; }
     void set_strategy(std::unique_ptr<scheduling_strategy> strategy);
+    void set_time_options(time_options opts);
+    /// Charges a message handler of `behaviour` (its demangled name) its virtual cost.
+    void charge_handler(const std::string& behaviour);
+    bool charges_handlers() const noexcept { return charges_; }
 
     // --- faults
     actor_system* node_system(std::uint64_t id) const;
     bool node_up(std::uint64_t id) const;
-    void crash_node(std::uint64_t id);
-    void restart_node(std::uint64_t id);
+    /// Crashes node `id`; false if it was already down.
+    bool crash_node(std::uint64_t id);
+    /// Restarts node `id`; false if it was already up.
+    bool restart_node(std::uint64_t id);
     void set_clock_skew(std::uint64_t id, duration offset);
     void apply(const fault_plan& plan);
     fault_rules& rules() noexcept { return rules_; }
+    /// Trigger-form faults not armed yet, in plan order.
+    std::vector<fault_trigger>& triggers() noexcept { return triggers_; }
+    /// Makes `fire` a scheduling candidate now; it fires when the strategy picks it, or at
+    /// `until` at the latest.
+    void arm_fault(std::function<void()> fire, std::optional<time_point> until);
+    /// Counts one firing of the plan entry whose tally is `tally`.
+    void count_fault(std::size_t tally) noexcept { ++tallies_[tally].fired; }
+    const std::vector<fault_tally>& fault_tallies() const noexcept { return tallies_; }
     sim_network& network() noexcept { return net_; }
     /// The network, for a world control naming nodes `from` and `to` (0: any); checks the
     /// thread and the node ids.
@@ -138,23 +168,42 @@ private:
         std::vector<std::uint64_t> tasks;
     };
 
-    /// What runs when a candidate is picked: a runnable to start or a worker to resume.
+    /// What runs when a candidate is picked: a runnable to start, a worker to resume, an
+    /// armed fault (`fault`, named by the candidate's task) or, with none of these, the next
+    /// timer.
     struct candidate_target {
-        runnable* job;
-        worker* fiber;
+        runnable* job = nullptr;
+        worker* fiber = nullptr;
+        bool fault = false;
     };
 
     void check_thread(const char* what) const;
     timer_id add_timer(std::uint64_t node, time_point at, timer_callback fn, bool deadline);
     void check_plan(const fault_plan& plan) const;
+    std::size_t add_tally(std::string entry, const char* kind);
+    std::size_t add_tallies(const char* list, std::size_t count, const char* kind);
+    /// `fault`, counting a firing in `tally` when it changed the run.
+    std::function<void()> counted(std::size_t tally, std::function<bool()> fault);
+    void start_counted(time_point at, std::size_t tally, std::function<bool()> fault);
+    void start_fault(duration at, const std::optional<duration>& until, const std::optional<message_trigger>& after,
+                     std::size_t tally, std::function<bool()> fault);
+    void fire_overdue(std::uint64_t task);
+    void disarm_all();
+    void apply_crashes(const std::vector<node_crash>& crashes);
     void apply_network(const fault_plan& plan);
-    void signal_actor(const actor_target& target, bool kill, const std::string& reason);
+    bool signal_actor(const actor_target& target, bool kill, const std::string& reason);
     std::size_t drop_node_timers(std::uint64_t node);
     void collect_crashed();
     void release_systems() noexcept;
     void add_candidate(candidate c, candidate_target target);
+    std::size_t pick_candidate();
+    candidate_target take_candidate(std::size_t i);
     void run_candidate();
-    void fire_next_timer();
+    void choose_with_time();
+    void fire_timer();
+    void fire_chosen_timer();
+    void fire_slot(const timer_slot& slot);
+    void run_target(const candidate& c, candidate_target target);
     std::optional<time_point> next_timer_time();
     void prune_timer_heap();
     worker& idle_worker();
@@ -177,6 +226,9 @@ private:
     std::unique_ptr<scheduling_strategy> strategy_;
     sim_network net_;
     std::vector<std::unique_ptr<sim_node>> nodes_;
+    time_options time_;
+    bool charges_ = false;  ///< `time_.has_cost()`, asked at every handler invocation
+    prng costs_;            ///< the draws of the handler cost model
 
     time_point now_{};
     std::uint64_t steps_ = 0;
@@ -203,6 +255,10 @@ private:
     timer_id next_timer_ = 1;
 
     fault_rules rules_;
+    std::map<std::uint64_t, armed_fault> armed_;  ///< by the task id of their candidate
+    std::vector<fault_trigger> triggers_;
+    std::vector<fault_tally> tallies_;  ///< one per entry of every applied plan
+    std::size_t plans_applied_ = 0;
     std::vector<crashed_system> crashed_;
 
     std::uint64_t hash_;

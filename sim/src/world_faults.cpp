@@ -43,7 +43,7 @@ bool world_core::node_up(std::uint64_t id) const {
 // post_stop runs and no further handler starts), every parked fiber of the node is
 // interrupted and the node's pending timers are dropped, all within the calling step.
 // The dead system is destroyed once its killed actors have all finished.
-void world_core::crash_node(std::uint64_t id) {
+bool world_core::crash_node(std::uint64_t id) {
     check_thread("world::crash_node");
     sim_node& n = node(id);
     if (!n.startup) {
@@ -53,7 +53,7 @@ void world_core::crash_node(std::uint64_t id) {
     }
     if (!n.system) {
         record(id, trace_event{trace_kind::fault, 0, 0, 0, "crash node " + n.name + ": already down"});
-        return;
+        return false;
     }
     record(id, trace_event{trace_kind::fault, 0, 0, 0, "crash node " + n.name});
     crashed_system dead{id, std::move(n.system), {}};
@@ -75,9 +75,10 @@ void world_core::crash_node(std::uint64_t id) {
     }
     crashed_.push_back(std::move(dead));
     net_.node_crashed(id, n.name);
+    return true;
 }
 
-void world_core::restart_node(std::uint64_t id) {
+bool world_core::restart_node(std::uint64_t id) {
     check_thread("world::restart_node");
     sim_node& n = node(id);
     if (!n.startup) {
@@ -86,9 +87,10 @@ void world_core::restart_node(std::uint64_t id) {
     }
     if (n.system) {
         record(id, trace_event{trace_kind::fault, 0, 0, 0, "restart node " + n.name + ": already up"});
-        return;
+        return false;
     }
     record(id, trace_event{trace_kind::fault, 0, 0, 0, "restart node " + n.name});
+    n.faults.next_incarnation();
     n.system = std::make_unique<actor_system>(n.view);
     std::exception_ptr failure;
     try {
@@ -100,6 +102,7 @@ void world_core::restart_node(std::uint64_t id) {
         record(id, trace_event{trace_kind::fault, 0, 0, 0,
                                "restart node " + n.name + ": start-up failed: " + exception_text(failure)});
     }
+    return true;
 }
 
 void world_core::set_clock_skew(std::uint64_t id, duration offset) {
@@ -157,6 +160,7 @@ void world_core::release_systems() noexcept {
         return;  // teardown reports the misuse
     }
     unbudgeted_ = true;
+    disarm_all();
     const auto release = [](std::unique_ptr<actor_system>& system) {
         if (!system) {
             return;
@@ -203,17 +207,29 @@ void world_core::check_plan(const fault_plan& plan) const {
             check_node(plan.failures[i].node, field("failures", i, "node"), false);
         }
     }
+    // A trigger-form fault has no start time; a window may have begun already.
+    const auto check_start = [&](const char* list, std::size_t i, duration at, const std::optional<duration>& until,
+                                 const std::optional<message_trigger>& after) {
+        if (after) {
+            check_node(after->node, field(list, i, "after.node"), false);
+        } else {
+            check_time(until.value_or(at), field(list, i, until ? "until" : "at"));
+        }
+    };
     for (std::size_t i = 0; i < plan.kills.size(); ++i) {
-        check_node(plan.kills[i].target.node, field("kills", i, "node"), true);
-        check_time(plan.kills[i].at, field("kills", i, "at"));
+        const actor_kill& k = plan.kills[i];
+        check_node(k.target.node, field("kills", i, "node"), true);
+        check_start("kills", i, k.at, k.until, k.after);
     }
     for (std::size_t i = 0; i < plan.stops.size(); ++i) {
-        check_node(plan.stops[i].target.node, field("stops", i, "node"), true);
-        check_time(plan.stops[i].at, field("stops", i, "at"));
+        const actor_stop& st = plan.stops[i];
+        check_node(st.target.node, field("stops", i, "node"), true);
+        check_start("stops", i, st.at, st.until, st.after);
     }
     for (std::size_t i = 0; i < plan.crashes.size(); ++i) {
-        check_node(plan.crashes[i].node, field("crashes", i, "node"), true);
-        check_time(plan.crashes[i].at, field("crashes", i, "at"));
+        const node_crash& c = plan.crashes[i];
+        check_node(c.node, field("crashes", i, "node"), true);
+        check_start("crashes", i, c.at, c.until, c.after);
     }
     for (std::size_t i = 0; i < plan.clock_skews.size(); ++i) {
         check_node(plan.clock_skews[i].node, field("clock_skews", i, "node"), false);
@@ -244,7 +260,7 @@ void world_core::check_plan(const fault_plan& plan) const {
     }
 }
 
-void world_core::signal_actor(const actor_target& target, bool kill, const std::string& reason) {
+bool world_core::signal_actor(const actor_target& target, bool kill, const std::string& reason) {
     const sim_node& n = node(target.node);
     const std::string what = std::string(kill ? "kill " : "stop ") + describe_target(target);
     std::optional<any_actor_ref> ref;
@@ -254,7 +270,7 @@ void world_core::signal_actor(const actor_target& target, bool kill, const std::
     if (!ref) {
         record(target.node, trace_event{trace_kind::fault, 0, 0, 0,
                                         what + (n.system ? ": not found" : ": node down")});
-        return;
+        return false;
     }
     record(target.node, trace_event{trace_kind::fault, ref->id().local, 0, 0, what});
     if (kill) {
@@ -262,64 +278,137 @@ void world_core::signal_actor(const actor_target& target, bool kill, const std::
     } else {
         ref->stop(reason);
     }
+    return true;
 }
 
-// Timed faults become world timers (node 0, so that no crash drops them) in the order the
-// plan lists them: skews, kills, stops, then each crash followed by its restart. Timers of
-// one instant fire in start order, so that is also the order of faults at one instant.
+std::size_t world_core::add_tally(std::string entry, const char* kind) {
+    tallies_.push_back(fault_tally{plans_applied_, std::move(entry), kind, 0});
+    return tallies_.size() - 1;
+}
+
+std::size_t world_core::add_tallies(const char* list, std::size_t count, const char* kind) {
+    const std::size_t first = tallies_.size();
+    for (std::size_t i = 0; i < count; ++i) add_tally(std::string(list) + "[" + std::to_string(i) + "]", kind);
+    return first;
+}
+
+std::function<void()> world_core::counted(std::size_t tally, std::function<bool()> fault) {
+    return [this, tally, fault = std::move(fault)] {
+        if (fault()) count_fault(tally);
+    };
+}
+
+// A timed fault of a plan: a world timer (node 0, so that no crash drops it).
+void world_core::start_counted(time_point at, std::size_t tally, std::function<bool()> fault) {
+    start_timer(0, at, counted(tally, std::move(fault)));
+}
+
+// Timed faults become world timers in the order the plan lists them: skews, kills, stops,
+// then each crash followed by its restart. Timers of one instant fire in start order, so
+// that is also the order of faults at one instant.
 void world_core::apply(const fault_plan& plan) {
     check_thread("world::apply");
     check_plan(plan);
-    rules_.key = mix64(seed_ ^ mix64(plan.seed ^ 0x6661756c74706c61ULL));
+    ++plans_applied_;
+    rules_.key = fault_key(seed_, plan.seed);
     rules_.failures = plan.failures;
     rules_.timer_delays = plan.timer_delays;
     rules_.buggify = plan.buggify;
     rules_.active_sites.clear();
+    rules_.first_failure_tally = add_tallies("failures", plan.failures.size(), "failure");
+    rules_.first_delay_tally = add_tallies("timer_delays", plan.timer_delays.size(), "timer_delay");
+    rules_.first_buggify_tally = add_tallies("buggify", plan.buggify.size(), "buggify");
     for (const auto& n : nodes_) {
         n->faults.reseed(rules_.key);
     }
+    std::size_t tally = add_tallies("clock_skews", plan.clock_skews.size(), "clock_skew");
     for (const clock_skew& s : plan.clock_skews) {
         if (time_point(s.at) <= now_) {
             set_clock_skew(s.node, s.offset);
+            count_fault(tally++);
         } else {
-            start_timer(0, time_point(s.at), [this, s] { set_clock_skew(s.node, s.offset); });
+            start_counted(time_point(s.at), tally++, [this, s] {
+                set_clock_skew(s.node, s.offset);
+                return true;
+            });
         }
     }
+    tally = add_tallies("kills", plan.kills.size(), "kill");
     for (const actor_kill& k : plan.kills) {
-        start_timer(0, time_point(k.at), [this, t = k.target] { signal_actor(t, true, {}); });
+        start_fault(k.at, k.until, k.after, tally++, [this, t = k.target] { return signal_actor(t, true, {}); });
     }
+    tally = add_tallies("stops", plan.stops.size(), "stop");
     for (const actor_stop& st : plan.stops) {
-        start_timer(0, time_point(st.at), [this, st] { signal_actor(st.target, false, st.reason); });
+        start_fault(st.at, st.until, st.after, tally++,
+                    [this, st] { return signal_actor(st.target, false, st.reason); });
     }
-    for (const node_crash& c : plan.crashes) {
-        start_timer(0, time_point(c.at), [this, id = c.node] { crash_node(id); });
-        if (c.restart_at) {
-            start_timer(0, time_point(*c.restart_at), [this, id = c.node] { restart_node(id); });
-        }
-    }
+    apply_crashes(plan.crashes);
     apply_network(plan);
+}
+
+// Each crash's tally is followed by the tally of its restart, if it has one. A restart
+// `restart_after` the crash is started by the crash itself, when it happened.
+void world_core::apply_crashes(const std::vector<node_crash>& crashes) {
+    for (std::size_t i = 0; i < crashes.size(); ++i) {
+        const node_crash& c = crashes[i];
+        const std::string entry = "crashes[" + std::to_string(i) + "]";
+        const std::size_t crash_tally = add_tally(entry, "crash");
+        const auto restart = [this, id = c.node] { return restart_node(id); };
+        if (c.restart_after) {
+            const std::size_t restart_tally = add_tally(entry + ".restart_after", "restart");
+            start_fault(c.at, c.until, c.after, crash_tally, [this, c, restart, restart_tally] {
+                if (!crash_node(c.node)) return false;
+                start_counted(now_ + *c.restart_after, restart_tally, restart);
+                return true;
+            });
+            continue;
+        }
+        start_fault(c.at, c.until, c.after, crash_tally, [this, id = c.node] { return crash_node(id); });
+        if (c.restart_at) start_counted(time_point(*c.restart_at), add_tally(entry + ".restart_at", "restart"), restart);
+    }
 }
 
 // The network's faults follow the others at one instant, in this order: partitions (each
 // followed by its heal), heals, clogs (each followed by its release), resets, swizzles.
+// Link rules are not tallied: the network draws their losses and duplicates.
 void world_core::apply_network(const fault_plan& plan) {
     net_.set_rules(plan.link_faults, rules_.key);
+    std::size_t tally = add_tallies("partitions", plan.partitions.size(), "partition");
     for (const link_partition& p : plan.partitions) {
-        start_timer(0, time_point(p.at), [this, p] { net_.partition(p.from, p.to, p.two_way); });
+        start_counted(time_point(p.at), tally++, [this, p] {
+            net_.partition(p.from, p.to, p.two_way);
+            return true;
+        });
         if (p.heal_at) start_timer(0, time_point(*p.heal_at), [this, p] { net_.heal(p.from, p.to); });
     }
+    tally = add_tallies("heals", plan.heals.size(), "heal");
     for (const link_heal& h : plan.heals) {
-        start_timer(0, time_point(h.at), [this, h] { net_.heal(h.from, h.to); });
+        start_counted(time_point(h.at), tally++, [this, h] {
+            net_.heal(h.from, h.to);
+            return true;
+        });
     }
+    tally = add_tallies("clogs", plan.clogs.size(), "clog");
     for (const link_clog& c : plan.clogs) {
-        start_timer(0, time_point(c.at), [this, c] { net_.clog(c.from, c.to, c.two_way); });
+        start_counted(time_point(c.at), tally++, [this, c] {
+            net_.clog(c.from, c.to, c.two_way);
+            return true;
+        });
         if (c.release_at) start_timer(0, time_point(*c.release_at), [this, c] { net_.release(c.from, c.to); });
     }
+    tally = add_tallies("resets", plan.resets.size(), "reset");
     for (const link_reset& r : plan.resets) {
-        start_timer(0, time_point(r.at), [this, r] { net_.reset(r.from, r.to); });
+        start_counted(time_point(r.at), tally++, [this, r] {
+            net_.reset(r.from, r.to);
+            return true;
+        });
     }
+    tally = add_tallies("swizzles", plan.swizzles.size(), "swizzle");
     for (const swizzle& z : plan.swizzles) {
-        start_timer(0, time_point(z.at), [this, z] { net_.swizzle(z.nodes, z.interval); });
+        start_counted(time_point(z.at), tally++, [this, z] {
+            net_.swizzle(z.nodes, z.interval);
+            return true;
+        });
     }
 }
 

@@ -178,3 +178,38 @@ TEST_CASE("fault plan: validate checks plans built in code", "[sim][faults][json
     }
     CHECK_NOTHROW(validate(full_plan()));
 }
+
+TEST_CASE("fault plan: the window and trigger forms round trip and are checked", "[sim][faults][json]") {
+    const fault_plan plan = parse_fault_plan(R"({
+      "kills": [{"at": "1s", "until": "3s", "node": 1, "name": "db"}],
+      "stops": [{"after": {"node": 1, "kind": "writer", "handled": 4}, "node": 1, "actor": 2}],
+      "crashes": [{"after": {"node": 2, "actor": 3}, "node": 2, "restart_after": "50ms"},
+                  {"at": "2s", "node": 1, "restart_at": "4s"}]
+    })");
+    REQUIRE(plan.kills.size() == 1);
+    CHECK(plan.kills[0].at == 1s);
+    CHECK(plan.kills[0].until == 3s);
+    REQUIRE(plan.stops.size() == 1);
+    REQUIRE(plan.stops[0].after.has_value());
+    CHECK(*plan.stops[0].after == message_trigger{.node = 1, .actor = 0, .kind = "writer", .handled = 4});
+    REQUIRE(plan.crashes.size() == 2);
+    CHECK(plan.crashes[0].after == message_trigger{.node = 2, .actor = 3, .kind = "", .handled = 1});
+    CHECK(plan.crashes[0].restart_after == 50ms);
+    CHECK_FALSE(plan.crashes[1].until.has_value());
+    CHECK_FALSE(plan.crashes[1].after.has_value());
+    CHECK(parse_fault_plan(to_json(plan)) == plan);
+    // An exact-time entry writes no key of the new forms, so older readers still read it.
+    CHECK(to_json(full_plan()).find("after") == std::string::npos);
+
+    CHECK(error_field(R"({"kills": [{"at": "1s", "after": {"node": 1}, "node": 1, "name": "x"}]})") == "kills[0].at");
+    CHECK(error_field(R"({"kills": [{"after": {"node": 1, "handled": 0}, "node": 1, "name": "x"}]})") ==
+          "kills[0].after.handled");
+    CHECK(error_field(R"({"kills": [{"after": {"kind": "x"}, "node": 1, "name": "x"}]})") == "kills[0].after.node");
+    CHECK(error_field(R"({"stops": [{"at": "2s", "until": "1s", "node": 1, "name": "x"}]})") == "stops[0].until");
+    CHECK(error_field(R"({"crashes": [{"at": "1s", "until": "2s", "node": 1, "restart_at": "3s"}]})") ==
+          "crashes[0].restart_at");
+    CHECK(error_field(R"({"crashes": [{"at": "1s", "node": 1, "restart_at": "3s", "restart_after": "1s"}]})") ==
+          "crashes[0].restart_after");
+    CHECK(error_field(R"({"crashes": [{"at": "1s", "node": 1, "after": {"node": 1, "handled": 2, "whom": 1}}]})") ==
+          "crashes[0].after.whom");
+}

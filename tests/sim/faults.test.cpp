@@ -202,6 +202,47 @@ TEST_CASE("faults: failures with a probability, 1 always, 0 never, seeded", "[si
     CHECK(differs);
 }
 
+namespace {
+
+/// The local ids of 32 workers, on a node added after `plan` was applied, that failed on
+/// their first message.
+std::vector<std::uint64_t> failed_on_late_node(std::uint64_t seed, const fault_plan& plan) {
+    world w(seed);
+    w.apply(plan);
+    auto log = make_lines();
+    std::vector<std::uint64_t> failed;
+    actor_system sys(w.add_node("late"));
+    auto sup = sys.spawn(watcher{}, log);
+    std::vector<actor_ref<int>> actors;
+    for (int i = 0; i < 32; ++i) actors.push_back(sys.spawn(worker{}, {log, "w"}, {.supervisor = sup}));
+    for (auto& a : actors) a.cast(1);
+    w.run();
+    for (auto& a : actors) {
+        if (!a.is_alive()) failed.push_back(a.id().local);
+    }
+    return failed;
+}
+
+}  // namespace
+
+TEST_CASE("faults: a node added after the plan draws its failures from the world and plan seeds",
+          "[sim][faults]") {
+    fault_plan plan;
+    plan.failures.push_back({.kind = "worker", .probability = 0.5});
+    const auto first = failed_on_late_node(1, plan);
+    CHECK(failed_on_late_node(1, plan) == first);
+    // The schedule alone would hand one sequence of draws to the actors in another order;
+    // how many fail shows whether the draws themselves depend on the world seed.
+    bool other_count = false;
+    for (std::uint64_t seed = 2; seed <= 8 && !other_count; ++seed) {
+        other_count = failed_on_late_node(seed, plan).size() != first.size();
+    }
+    CHECK(other_count);
+    std::size_t other_plan_seeds = 0;
+    for (plan.seed = 1; plan.seed <= 5; ++plan.seed) other_plan_seeds += failed_on_late_node(1, plan) != first;
+    CHECK(other_plan_seeds >= 4);
+}
+
 TEST_CASE("faults: a planned kill and stop happen at exactly their virtual times", "[sim][faults]") {
     world w(13);
     auto log = make_lines();

@@ -32,7 +32,7 @@ void print_speed(const sim::run_report& r) {
 /// the command that reruns it; with `full`, every event whether it failed or not.
 void print_report(const std::string& tool, const std::string& name, const sim::run_report& r,
                   const report_flags& flags) {
-    std::cout << sim::summary_line(name, r) << "\n";
+    std::cout << sim::summary_line(name, r) << "\n" << sim::fault_summary(r);
     print_speed(r);
     if (r.passed()) {
         if (flags.full_trace) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,15 @@ struct seed_result {
     std::string message;
     std::uint64_t trace_hash = 0;
     std::uint64_t steps = 0;
+    /// How often faults of each kind its plans named fired (`fired_by_kind`).
+    std::map<std::string, std::uint64_t> faults_fired;
+};
+
+/// One fault kind over a campaign.
+struct fault_kind_total {
+    std::uint64_t planned_seeds = 0;  ///< seeds whose plans named the kind
+    std::uint64_t fired_seeds = 0;    ///< seeds in which it fired at least once
+    std::uint64_t fired = 0;          ///< firings over every seed
 };
 
 /// The result of `explore`.
@@ -58,9 +68,13 @@ struct explore_summary {
     std::vector<seed_result> failures;  ///< by ascending seed
     std::uint64_t total_steps = 0;
     double wall_seconds = 0;
+    /// Per fault kind planned in any seed: how often it fired over the campaign.
+    std::map<std::string, fault_kind_total> fault_kinds;
 
-    /// The summary a person reads: counts, rates and, per failing seed, its outcome,
-    /// message and one-line reproduction command (`tool` and `program_name` as given).
+    /// The summary a person reads: counts, rates, per planned fault kind how often it fired
+    /// (with a warning for a kind that never fired in any seed) and, per failing seed, its
+    /// outcome, message and one-line reproduction command (`tool` and `program_name` as
+    /// given).
     std::string describe(const std::string& tool, const std::string& program_name) const;
 };
 

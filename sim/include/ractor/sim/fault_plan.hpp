@@ -41,28 +41,52 @@ struct actor_target {
     friend bool operator==(const actor_target&, const actor_target&) = default;
 };
 
-/// Kills an actor (no post_stop) at virtual time `at`.
+/// "After the Nth message handled by X": what arms a kill, stop or crash of the trigger form.
+/// Counts the message handler invocations (as `invocation_failure` does) of every actor that
+/// matches the filters, together; the fault is armed when the `handled`-th one begins.
+struct message_trigger {
+    std::uint64_t node = 0;     ///< node id (required)
+    std::uint64_t actor = 0;    ///< local id; 0: any actor of the node
+    std::string kind;           ///< behaviour type name or suffix after `::`; empty: any
+    std::uint64_t handled = 1;  ///< N, at least 1
+
+    friend bool operator==(const message_trigger&, const message_trigger&) = default;
+};
+
+/// Kills an actor (no post_stop) at virtual time `at`; with `until` or `after`, at a step
+/// the scheduling strategy chooses (see docs/simulator.md, "Faults as scheduling choices").
 struct actor_kill {
     duration at{0};
     actor_target target;
+    /// Window form: the kill fires at some step in [`at`, `until`] that the strategy picks.
+    std::optional<duration> until{};
+    /// Trigger form: armed by the trigger (then `at` must be 0), fires at a chosen step after.
+    std::optional<message_trigger> after{};
 
     friend bool operator==(const actor_kill&, const actor_kill&) = default;
 };
 
-/// Stops an actor (post_stop runs) with `reason` at virtual time `at`.
+/// Stops an actor (post_stop runs) with `reason` at virtual time `at`; `until` and `after`
+/// as for `actor_kill`.
 struct actor_stop {
     duration at{0};
     actor_target target;
     std::string reason = "fault plan stop";
+    std::optional<duration> until{};
+    std::optional<message_trigger> after{};
 
     friend bool operator==(const actor_stop&, const actor_stop&) = default;
 };
 
-/// Crashes a node at `at` and, if `restart_at` is set, restarts it then.
+/// Crashes a node at `at` and, if `restart_at` is set, restarts it then (or `restart_after`
+/// the crash); `until` and `after` as for `actor_kill`, and those forms take `restart_after`.
 struct node_crash {
     duration at{0};
     std::uint64_t node = 0;
     std::optional<duration> restart_at;
+    std::optional<duration> until{};
+    std::optional<message_trigger> after{};
+    std::optional<duration> restart_after{};  ///< restart this long after the crash
 
     friend bool operator==(const node_crash&, const node_crash&) = default;
 };

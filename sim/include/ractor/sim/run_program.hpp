@@ -12,6 +12,7 @@
 
 #include <ractor/runtime/time.hpp>
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/program.hpp>
 #include <ractor/sim/recorded_event.hpp>
 
@@ -85,6 +86,7 @@ struct run_report {
     double wall_seconds = 0;          ///< real time the run took (not part of the result)
     std::vector<recorded_event> events;  ///< every event if `keep_events`
     std::vector<std::string> node_names;  ///< node id i is `node_names[i - 1]`
+    std::vector<fault_tally> faults;      ///< how often each applied plan entry fired
 
     bool passed() const noexcept { return outcome == run_outcome::passed; }
 };
@@ -98,6 +100,10 @@ run_report run_program(const program& p, const run_options& opts);
 
 /// The last `n` events up to the failure point of `r`, one `to_string` line each, indented.
 std::string trace_tail(const run_report& r, std::size_t n = 20);
+
+/// How often each applied plan entry fired, one indented line per entry after a heading
+/// ("plan 1 kills[0] (kill): fired 0 times"); empty when no plan was applied.
+std::string fault_summary(const run_report& r);
 
 /// A one-line summary: outcome, seed, strategy, hash, steps, virtual time, events.
 std::string summary_line(std::string_view program_name, const run_report& r);

@@ -12,10 +12,12 @@
 
 #include <ractor/runtime/runtime.hpp>
 #include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/network_options.hpp>
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
 #include <ractor/sim/step_budget_exceeded.hpp>
+#include <ractor/sim/time_options.hpp>
 
 namespace ractor {
 class actor_system;
@@ -153,6 +155,10 @@ public:
     /// start-up function, a time already past).
     void apply(const fault_plan& plan);
 
+    /// How often each entry of every plan applied so far fired, in plan order (see
+    /// `fault_tally`).
+    const std::vector<fault_tally>& fault_tallies() const;
+
     /// The runtime of node `id`; throws std::out_of_range for an unknown id.
     ractor::runtime& node(std::uint64_t id);
 
@@ -187,6 +193,9 @@ public:
 
     /// Replaces the scheduling strategy (default: `random_strategy(seed)`); not null.
     void set_strategy(std::unique_ptr<scheduling_strategy> strategy);
+
+    /// From now on explores time as `opts` says (see `time_options`; default: all off).
+    void set_time_options(time_options opts);
 
 private:
     std::unique_ptr<internal::world_core> core_;
