@@ -5,8 +5,6 @@
 #include <functional>
 #include <utility>
 
-#include <ractor/detail/actor_cell.hpp>
-
 #include "sim_transport.hpp"
 #include "world_core.hpp"
 
@@ -108,29 +106,19 @@ connect_result sim_network::connect(std::uint64_t node, const std::string& addre
             close(*c, 0);
         }
     });
-    for (;;) {
-        if (c->phase == conn_phase::open) {
-            guard.dismiss();
-            return {std::make_unique<sim_connection>(c, 0), {}};
-        }
-        if (c->phase == conn_phase::failed) {
-            return {nullptr, c->error};
-        }
-        if (c->phase == conn_phase::abandoned) {
-            return {nullptr, "cannot connect to " + address + ": connection reset"};
-        }
-        const park_token token = n.executor.prepare_park();
-        c->waiter = token;
-        const wake_reason why = detail::park_here(n.executor, token, deadline);
-        c->waiter = {};
-        if (c->phase != conn_phase::connecting) continue;
-        if (why == wake_reason::timed_out) {
-            return {nullptr, "cannot connect to " + address + ": connection timed out"};
-        }
-        if (why == wake_reason::interrupted) {
-            return {nullptr, "cannot connect to " + address + ": interrupted"};
-        }
+    detail::no_lock single_threaded;
+    const wake_reason why = c->caller.wait(n.executor, single_threaded, deadline,
+                                           [&] { return c->phase != conn_phase::connecting; });
+    switch (c->phase) {
+    case conn_phase::open:
+        guard.dismiss();
+        return {std::make_unique<sim_connection>(c, 0), {}};
+    case conn_phase::failed: return {nullptr, c->error};
+    case conn_phase::abandoned: return {nullptr, "cannot connect to " + address + ": connection reset"};
+    case conn_phase::connecting: break;
     }
+    if (why == wake_reason::timed_out) return {nullptr, "cannot connect to " + address + ": connection timed out"};
+    return {nullptr, "cannot connect to " + address + ": interrupted"};
 }
 
 frame_send_status sim_network::send(conn_state& c, int end, frame_bytes&& frame) {
@@ -155,49 +143,8 @@ frame_send_status sim_network::send(conn_state& c, int end, frame_bytes&& frame)
     return frame_send_status::sent;
 }
 
-writable_status sim_network::wait_writable(conn_state& c, int end, std::optional<time_point> deadline) {
-    conn_end& self = c.ends[end];
-    const auto shut = [&] { return c.net == nullptr || self.done || self.inbox->closed(); };
-    const auto room = [&] {
-        return shut() || self.unsent_bytes == 0 || self.unsent_bytes < opts_.send_queue_limit;
-    };
-    detail::no_lock single_threaded;
-    const wake_reason why = self.writers.wait(core_.node(self.node).executor, single_threaded, deadline, room);
-    if (shut()) return writable_status::closed;
-    if (why == wake_reason::unparked) return writable_status::ready;
-    return why == wake_reason::timed_out ? writable_status::timed_out : writable_status::closed;
-}
-
-void sim_network::frame_taken(conn_state& c, int end) { send_unsent(c, 1 - end, false); }
-
-// The window of an empty end is always open, so that a zero limit still lets frames through.
-bool sim_network::window_open(const conn_end& receiver) const {
-    const std::size_t used = receiver.in_flight_bytes + receiver.inbox->queued_bytes();
-    return used == 0 || used < opts_.receive_queue_limit;
-}
-
-void sim_network::send_unsent(conn_state& c, int sender, bool flush) {
-    conn_end& self = c.ends[sender];
-    const conn_end& peer = c.ends[1 - sender];
-    if (self.unsent.empty()) return;
-    while (!self.unsent.empty() && (flush || window_open(peer))) {
-        packet p = std::move(self.unsent.front());
-        self.unsent.pop_front();
-        self.unsent_bytes -= p.bytes.size();
-        transmit(std::move(p));
-    }
-    wake_writers(self);
-}
-
-void sim_network::drop_unsent(conn_end& e) {
-    e.unsent.clear();
-    e.unsent_bytes = 0;
-    wake_writers(e);
-}
-
-void sim_network::wake_writers(conn_end& e) {
-    if (e.unsent_bytes > 0 && e.unsent_bytes >= opts_.send_queue_limit) return;
-    for (const park_token& t : e.writers.take()) core_.unpark(t, wake_reason::unparked);
+void sim_network::wake(detail::wait_list& waiters) {
+    for (const park_token& t : waiters.take()) core_.unpark(t, wake_reason::unparked);
 }
 
 void sim_network::close(conn_state& c, int end) {
@@ -210,20 +157,14 @@ void sim_network::close(conn_state& c, int end) {
 }
 
 std::unique_ptr<connection> sim_network::accept(listener_state& l) {
-    executor& ex = core_.node(l.node).executor;
-    for (;;) {
-        if (!l.pending.empty()) {
-            std::shared_ptr<conn_state> c = std::move(l.pending.front());
-            l.pending.pop_front();
-            return std::make_unique<sim_connection>(std::move(c), 1);
-        }
-        if (l.net == nullptr) return nullptr;
-        const park_token token = ex.prepare_park();
-        l.waiter = token;
-        const wake_reason why = detail::park_here(ex, token, std::nullopt);
-        l.waiter = {};
-        if (why == wake_reason::interrupted && l.pending.empty()) return nullptr;
-    }
+    detail::no_lock single_threaded;
+    l.acceptor.wait(core_.node(l.node).executor, single_threaded, std::nullopt,
+                    [&] { return !l.pending.empty() || l.net == nullptr; });
+    // Interrupted with nothing pending: the runtime is shutting down.
+    if (l.pending.empty()) return nullptr;
+    std::shared_ptr<conn_state> c = std::move(l.pending.front());
+    l.pending.pop_front();
+    return std::make_unique<sim_connection>(std::move(c), 1);
 }
 
 void sim_network::close_listener(listener_state& l) {
@@ -236,7 +177,7 @@ void sim_network::close_listener(listener_state& l) {
         forget_if_done(*c);
     }
     l.pending.clear();
-    if (l.waiter.waiter != nullptr) core_.unpark(std::exchange(l.waiter, {}), wake_reason::unparked);
+    wake(l.acceptor);
 }
 
 // ---- links -------------------------------------------------------------------------------
@@ -294,12 +235,6 @@ void sim_network::transmit(packet p) {
     }
 }
 
-// Every copy on its way counts against the receiver's window until it arrives.
-void sim_network::count_in_flight(const packet& p, int copies) {
-    const auto it = conns_.find(p.conn);
-    if (it != conns_.end()) it->second->ends[p.to_end].in_flight_bytes += p.bytes.size() * static_cast<std::size_t>(copies);
-}
-
 void sim_network::schedule(packet p, std::uint64_t extra_ns) {
     const auto it = conns_.find(p.conn);
     if (it == conns_.end()) return;  // both ends are gone: nobody could receive it
@@ -334,7 +269,7 @@ void sim_network::arrive(packet p) {
         if (c.phase == conn_phase::connecting) {
             c.phase = conn_phase::open;
             trace_net(p.dst, c.id, "connected " + conn_text(c.id));
-            core_.unpark(c.waiter, wake_reason::unparked);
+            wake(c.caller);
         }
         break;
     case packet_kind::refuse:
@@ -343,7 +278,7 @@ void sim_network::arrive(packet p) {
             c.error = "cannot connect to " + c.address + ": connection refused";
             trace_net(p.dst, c.id, "refused " + conn_text(c.id));
             end_gone(c, 0, "connection refused");
-            core_.unpark(c.waiter, wake_reason::unparked);
+            wake(c.caller);
         }
         break;
     case packet_kind::close:
@@ -370,7 +305,7 @@ void sim_network::arrive_open(conn_state& c, packet& p) {
     server.inbox.emplace(core_.node(ls.node).executor);
     ls.pending.push_back(conns_.at(c.id));
     trace_net(ls.node, c.id, "accept " + conn_text(c.id) + " on " + ls.address);
-    if (ls.waiter.waiter != nullptr) core_.unpark(std::exchange(ls.waiter, {}), wake_reason::unparked);
+    wake(ls.acceptor);
     transmit(packet{packet_kind::accept, c.id, 0, ls.node, c.ends[0].node, {}, {}});
 }
 
@@ -543,7 +478,7 @@ void sim_network::reset(std::uint64_t from, std::uint64_t to) {
         end_gone(*c, 1, "connection reset");
         if (c->phase == conn_phase::connecting) {
             c->phase = conn_phase::abandoned;
-            core_.unpark(c->waiter, wake_reason::unparked);
+            wake(c->caller);
         }
         forget_if_done(*c);
     }

@@ -72,7 +72,7 @@ struct conn_state {
     conn_end ends[2];
     conn_phase phase = conn_phase::connecting;
     std::string error;     ///< why the connect failed
-    park_token waiter{};   ///< the connecting fiber, while it waits
+    detail::wait_list caller;  ///< the connecting fiber, while it waits
 };
 
 /// A bound address and the connections that arrived on it but were not accepted yet.
@@ -81,7 +81,7 @@ struct listener_state {
     std::uint64_t node = 0;
     sim_network* net = nullptr;  ///< null once closed
     std::deque<std::shared_ptr<conn_state>> pending;
-    park_token waiter{};
+    detail::wait_list acceptor;  ///< the accepting fiber, while it waits
 };
 
 /// The network of one world. Single-threaded, like the world; every packet's arrival is a
@@ -133,6 +133,8 @@ private:
     void drop_unsent(conn_end& e);
     bool window_open(const conn_end& receiver) const;
     void wake_writers(conn_end& e);
+    /// Wakes every fiber parked in `waiters`.
+    void wake(detail::wait_list& waiters);
     void count_in_flight(const packet& p, int copies);
     void schedule(packet p, std::uint64_t extra_ns);
     void arrive(packet p);

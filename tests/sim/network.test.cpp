@@ -559,8 +559,8 @@ world_options small_queues() {
 
 /// A numbered frame of `size` bytes (the sequence number in its first four).
 frame_bytes sized(std::uint32_t seq, std::size_t size) {
-    frame_bytes b = numbered(seq);
-    b.resize(size, 0xcd);
+    frame_bytes b(size, 0xcd);
+    for (std::size_t i = 0; i < 4 && i < size; ++i) b[i] = static_cast<std::uint8_t>(seq >> (8 * i));
     return b;
 }
 
@@ -759,4 +759,21 @@ TEST_CASE("network: close wakes a blocked wait_writable, and a kill interrupts o
         CHECK(*log == std::vector<std::string>{"closed"});
     }
     CHECK(p.client->send(sized(99, 100)) == frame_send_status::closed);
+}
+
+TEST_CASE("network: frames held by a full window still arrive when the sender closes", "[sim][network]") {
+    world w(24, small_queues());
+    w.add_node("n1");
+    w.add_node("n2");
+    sim_pair p = open_sim_pair(w);
+    REQUIRE(fill(*p.client) == 20);
+    p.client->close();
+    for (std::uint32_t seq = 0; seq < 20; ++seq) {
+        const received_frame r = p.server->receive(std::nullopt);
+        REQUIRE(r.what == received_frame::kind::frame);
+        CHECK(seq_of(r.bytes) == seq);
+    }
+    const received_frame end = p.server->receive(std::nullopt);
+    CHECK(end.what == received_frame::kind::closed);
+    CHECK(end.reason == "closed by peer");
 }

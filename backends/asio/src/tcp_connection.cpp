@@ -61,7 +61,7 @@ frame_send_status stream_core<Stream>::send(frame_bytes&& frame) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (closed_) return frame_send_status::closed;
-        if (unwritten_bytes_ >= settings_->send_queue_limit) return frame_send_status::busy;
+        if (send_queue_full()) return frame_send_status::busy;
         if (cut) {
             frame.clear();
             return frame_send_status::sent;
@@ -73,6 +73,12 @@ frame_send_status stream_core<Stream>::send(frame_bytes&& frame) {
     }
     start_writing();
     return frame_send_status::sent;
+}
+
+// An empty queue takes any frame, so that a zero limit still lets one through at a time.
+template <class Stream>
+bool stream_core<Stream>::send_queue_full() const {
+    return unwritten_bytes_ > 0 && unwritten_bytes_ >= settings_->send_queue_limit;
 }
 
 template <class Stream>
@@ -90,7 +96,7 @@ void stream_core<Stream>::start_writing() {
 
 template <class Stream>
 writable_status stream_core<Stream>::wait_writable(std::optional<time_point> deadline) {
-    const auto room = [this] { return closed_ || unwritten_bytes_ < settings_->send_queue_limit; };
+    const auto room = [this] { return closed_ || !send_queue_full(); };
     const wake_reason why = writers_.wait(settings_->executor, mutex_, deadline, room);
     std::lock_guard<std::mutex> lock(mutex_);
     if (closed_) return writable_status::closed;
@@ -112,7 +118,7 @@ void stream_core<Stream>::wake_writers() {
     std::vector<park_token> woken;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!closed_ && unwritten_bytes_ >= settings_->send_queue_limit) return;
+        if (!closed_ && send_queue_full()) return;
         woken = writers_.take();
     }
     detail::unpark_all(settings_->executor, woken);
@@ -163,7 +169,9 @@ bool stream_core<Stream>::pause_reading() {
     // Under the mutex, so that a receive taking the queue below half either sees the pause
     // or has its frame's bytes already subtracted here.
     std::lock_guard<std::mutex> lock(mutex_);
-    reading_paused_ = received_.queued_bytes() >= settings_->receive_queue_limit;
+    const std::size_t queued = received_.queued_bytes();
+    // With nothing queued no receive would resume the loop, so a zero limit pauses nothing.
+    reading_paused_ = queued > 0 && queued >= settings_->receive_queue_limit;
     return reading_paused_;
 }
 

@@ -64,6 +64,8 @@ private:
     bool pause_reading();
     /// Restarts a paused read loop once `receive` has taken half of the limit. Any thread.
     void resume_reading();
+    /// True if `send` must say busy (`mutex_` held).
+    bool send_queue_full() const;
     /// Starts the next write now on the stream's own thread, else by a post.
     void start_writing();
     /// Wakes the fibers in `wait_writable` if the queue has room or is closed (`mutex_` not held).

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include <openssl/ssl.h>
 
@@ -13,8 +14,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 
-#include <ractor/detail/actor_cell.hpp>
 #include <ractor/detail/spinlock.hpp>
+#include <ractor/detail/wait_list.hpp>
 
 #include "connection_setup.hpp"
 #include "host.hpp"
@@ -68,7 +69,7 @@ struct connect_wait {
     bool done = false;
     std::unique_ptr<connection> result;
     std::string error;
-    park_token waiter{};
+    detail::wait_list caller;  // the connecting fiber, while it waits
 };
 
 std::string shutting_down(const std::string& what) {
@@ -133,15 +134,15 @@ connect_result tcp_transport::connect(const std::string& address, std::optional<
     auto setup = std::make_shared<connection_setup>(
         socket_worker().io().get_executor(), settings_, address,
         [wait, &ex](std::unique_ptr<connection> c, std::string error) {
-            park_token waiter;
+            std::vector<park_token> woken;
             {
                 std::lock_guard g(wait->lock);
                 wait->done = true;
                 wait->result = std::move(c);
                 wait->error = std::move(error);
-                waiter = std::exchange(wait->waiter, park_token{});
+                woken = wait->caller.take();
             }
-            if (waiter.waiter) ex.unpark(waiter);
+            detail::unpark_all(ex, woken);
         });
     boost::asio::post(setup->executor(),
                       [setup, host = parsed.host, port = parsed.port] { setup->connect(host, port); });
@@ -159,26 +160,16 @@ connect_result tcp_transport::connect(const std::string& address, std::optional<
         }
     } guard{s, setup};
 
-    for (;;) {
-        park_token token;
-        {
-            std::lock_guard g(wait->lock);
-            if (wait->done) {
-                guard.done = true;
-                return {std::move(wait->result), std::move(wait->error)};
-            }
-            token = ex.prepare_park();
-            wait->waiter = token;
+    const wake_reason why = wait->caller.wait(ex, wait->lock, deadline, [&] { return wait->done; });
+    {
+        std::lock_guard g(wait->lock);
+        if (wait->done) {
+            guard.done = true;
+            return {std::move(wait->result), std::move(wait->error)};
         }
-        const wake_reason why = detail::park_here(ex, token, deadline);
-        {
-            std::lock_guard g(wait->lock);
-            if (wait->waiter.waiter == token.waiter && wait->waiter.epoch == token.epoch) wait->waiter = {};
-            if (wait->done) continue;
-        }
-        if (why == wake_reason::timed_out) return {nullptr, "cannot connect to " + address + ": connection timed out"};
-        if (why == wake_reason::interrupted) return {nullptr, shutting_down("cannot connect to " + address)};
     }
+    if (why == wake_reason::timed_out) return {nullptr, "cannot connect to " + address + ": connection timed out"};
+    return {nullptr, shutting_down("cannot connect to " + address)};
 }
 
 }  // namespace ractor::asio_backend

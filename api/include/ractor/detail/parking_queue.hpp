@@ -8,9 +8,10 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
-#include <ractor/detail/actor_cell.hpp>
 #include <ractor/detail/spinlock.hpp>
+#include <ractor/detail/wait_list.hpp>
 #include <ractor/runtime/executor.hpp>
 
 namespace ractor::detail {
@@ -39,29 +40,29 @@ public:
 
     /// Appends `item` and wakes the consumer; false (item dropped) once closed.
     bool push(T item) {
-        park_token waiter;
+        std::vector<park_token> woken;
         {
             std::lock_guard g(lock_);
             if (closed_) return false;
             items_.push_back(std::move(item));
-            waiter = std::exchange(waiter_, park_token{});
+            woken = consumer_.take();
         }
-        if (waiter.waiter) exec_.unpark(waiter);
+        unpark_all(exec_, woken);
         return true;
     }
 
     /// Refuses further items and wakes the consumer; the first reason wins. Items queued
     /// before the close are still popped, unless `take_all` takes them.
     void close(std::string reason = {}) {
-        park_token waiter;
+        std::vector<park_token> woken;
         {
             std::lock_guard g(lock_);
             if (closed_) return;
             closed_ = true;
             reason_ = std::move(reason);
-            waiter = std::exchange(waiter_, park_token{});
+            woken = consumer_.take();
         }
-        if (waiter.waiter) exec_.unpark(waiter);
+        unpark_all(exec_, woken);
     }
 
     /// Takes every queued item out (to drop them outside the lock).
@@ -78,29 +79,16 @@ public:
 
     /// The next item, the close, an interruption or a time-out at `deadline`.
     popped pop(std::optional<time_point> deadline) {
-        for (;;) {
-            park_token token;
-            {
-                std::lock_guard g(lock_);
-                if (!items_.empty()) {
-                    popped p{popped::kind::item, std::move(items_.front()), {}};
-                    items_.pop_front();
-                    return p;
-                }
-                if (closed_) return {popped::kind::closed, std::nullopt, reason_};
-                token = exec_.prepare_park();
-                waiter_ = token;
-            }
-            // park_here throws actor_killed inside a killed actor; the waiter is then stale,
-            // and a stale token is harmless to unpark.
-            const wake_reason why = park_here(exec_, token, deadline);
-            std::lock_guard g(lock_);
-            if (waiter_.waiter == token.waiter && waiter_.epoch == token.epoch) waiter_ = {};
-            if (items_.empty() && !closed_) {
-                if (why == wake_reason::timed_out) return {popped::kind::timed_out, std::nullopt, {}};
-                if (why == wake_reason::interrupted) return {popped::kind::interrupted, std::nullopt, {}};
-            }
+        const wake_reason why =
+            consumer_.wait(exec_, lock_, deadline, [this] { return !items_.empty() || closed_; });
+        std::lock_guard g(lock_);
+        if (!items_.empty()) {
+            popped p{popped::kind::item, std::move(items_.front()), {}};
+            items_.pop_front();
+            return p;
         }
+        if (closed_) return {popped::kind::closed, std::nullopt, reason_};
+        return {why == wake_reason::timed_out ? popped::kind::timed_out : popped::kind::interrupted, std::nullopt, {}};
     }
 
 private:
@@ -109,7 +97,7 @@ private:
     std::deque<T> items_;
     bool closed_ = false;
     std::string reason_;
-    park_token waiter_{};
+    wait_list consumer_;  // the one consumer, while it waits
 };
 
 }  // namespace ractor::detail
