@@ -170,7 +170,8 @@ void cell_base::exit_signal(std::string_view reason) {
 
 std::string cell_base::kill_reason() const {
     std::lock_guard g(lock_);
-    return kill_reason_;
+    // Empty when a park was interrupted without a kill (the runtime shutting down).
+    return kill_reason_.empty() ? std::string(exit_reason::killed) : kill_reason_;
 }
 
 void cell_base::drain() {
