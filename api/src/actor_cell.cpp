@@ -214,10 +214,19 @@ bool cell_base::link_to(cell_base& supervisor) {
         if (!supervisor.accepts_children()) return false;
         supervisor.children_.emplace_back(this);
     }
+    // An exiting cell keeps its supervisor: exit() reads supervisor_ under this lock after
+    // the status moved to stopping, so the one it tells is the one it already had.
     cell_ptr old;
+    bool exiting;
     {
         std::lock_guard g(lock_);
-        old = std::exchange(supervisor_, cell_ptr(&supervisor));
+        exiting = status() >= actor_status::stopping;
+        if (!exiting) old = std::exchange(supervisor_, cell_ptr(&supervisor));
+    }
+    if (exiting) {
+        std::lock_guard g(supervisor.lock_);
+        std::erase(supervisor.children_, cell_ptr(this));
+        return false;
     }
     if (old) {
         std::lock_guard g(old->lock_);

@@ -241,6 +241,23 @@ CONFORMANCE_TEST("linking to a supervisor that is exiting is refused; the child 
     exiting.wait();
 }
 
+CONFORMANCE_TEST("an exiting child cannot be linked away: its supervisor hears of its exit", "[supervision]") {
+    actor_system sys(backend.add_node("n1"));
+    auto g = sys.spawn(gate{});
+    auto first = sys.spawn(probe{});
+    auto second = sys.spawn(probe{});
+    auto c = sys.spawn(holder{}, g, {.supervisor = first});
+    c.stop("leaving");
+    await_holding(g);  // c is in its post_stop
+    CHECK_FALSE(c.link(second));
+    open_gate(g);
+    c.wait();
+    auto seen = await_events(first, 2);
+    CHECK(seen[1].what == supervision_event::kind::terminated);
+    CHECK(seen[1].reason == "leaving");
+    CHECK(events_of(second).empty());
+}
+
 CONFORMANCE_TEST("spawning under a draining or stopped supervisor fails", "[supervision]") {
     actor_system sys(backend.add_node("n1"));
     auto g = sys.spawn(gate{});

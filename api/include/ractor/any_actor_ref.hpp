@@ -59,7 +59,7 @@ public:
 
     /// Makes `supervisor` this actor's one supervisor (moving it from any previous one).
     /// Refused, returning false and keeping the current supervisor, if `supervisor` is
-    /// draining or exiting (ractor).
+    /// draining or exiting (ractor), or if this actor is exiting (its supervisor is told).
     bool link(const any_actor_ref& supervisor) const;
     /// Removes this actor from its supervisor, if any.
     void unlink() const;

@@ -89,7 +89,7 @@ public:
     bool wait(std::optional<time_point> deadline = std::nullopt);
 
     /// Makes `supervisor` the one supervisor of this cell. Refused (false, the current
-    /// supervisor is kept) if `supervisor` no longer accepts children.
+    /// supervisor is kept) if `supervisor` no longer accepts children or this cell is exiting.
     bool link_to(cell_base& supervisor);
     /// True while this cell may take new children: starting or running, not draining or exiting.
     bool accepts_children() const noexcept { return status() <= actor_status::running; }
