@@ -208,15 +208,19 @@ private:
         return {first, last};
     }
 
-    /// Restarts child `failed` and, as the strategy says, its siblings.
-    static void restart(const self_ref& self, supervisor_state& s, std::size_t failed) {
-        const duration delay = s.children[failed].spec.restart_delay;
-        const auto [first, last] = restarts_group(s) ? stop_group(self, s, failed) : std::pair{failed, failed + 1};
-        const time_point due = self.system().runtime().clock.now() + delay;
-        for (std::size_t i = first; i < last; ++i) {
+    /// Marks the children in [first, last) to be started at `due`.
+    static void mark_restarting(supervisor_state& s, std::pair<std::size_t, std::size_t> range, time_point due) {
+        for (std::size_t i = range.first; i < range.second; ++i) {
             s.children[i].restarting = true;
             s.children[i].due = due;
         }
+    }
+
+    /// Restarts child `failed` and, as the strategy says, its siblings.
+    static void restart(const self_ref& self, supervisor_state& s, std::size_t failed) {
+        const duration delay = s.children[failed].spec.restart_delay;
+        const auto range = restarts_group(s) ? stop_group(self, s, failed) : std::pair{failed, failed + 1};
+        mark_restarting(s, range, self.system().runtime().clock.now() + delay);
         if (delay > duration::zero()) {
             send_after(self, delay, supervisor_message{supervisor_msg::restart_due{}});
         } else {
@@ -259,12 +263,8 @@ private:
         child_record* c = find(s, m.id);
         if (!c || !c->restarting) return;  // terminated or deleted meanwhile
         if (restarts_group(s) && s.spec.mutation != supervisor_mutation::retry_failed_child_only) {
-            const auto [first, last] = stop_group(self, s, static_cast<std::size_t>(c - s.children.data()));
-            const time_point now = self.system().runtime().clock.now();
-            for (std::size_t i = first; i < last; ++i) {
-                s.children[i].restarting = true;
-                s.children[i].due = now;
-            }
+            const auto range = stop_group(self, s, static_cast<std::size_t>(c - s.children.data()));
+            mark_restarting(s, range, self.system().runtime().clock.now());
         }
         start_due(self, s);
     }
