@@ -144,17 +144,34 @@ void cell_base::stop(std::string_view reason) {
     notify();
 }
 
-void cell_base::kill() {
+void cell_base::kill(std::string_view reason) {
     // A stopping actor can still be killed: that cuts a blocked post_stop short.
-    if (status() == actor_status::stopped || kill_requested_.exchange(true)) return;
-    trace(trace_kind::signal, 0, 0, "kill");
+    if (status() == actor_status::stopped) return;
     park_token parked;
     {
         std::lock_guard g(lock_);
+        if (kill_requested_.load(std::memory_order_relaxed)) return;
+        kill_reason_ = reason;
+        kill_requested_.store(true, std::memory_order_release);
         parked = parked_;
     }
+    trace(trace_kind::signal, 0, 0, "kill");
     if (parked.waiter) rt_.executor.unpark(parked, wake_reason::interrupted);
     notify();
+}
+
+void cell_base::exit_signal(std::string_view reason) {
+    if (trap_exit_) {
+        stop(reason);
+    } else {
+        kill(reason);
+    }
+}
+
+std::string cell_base::kill_reason() const {
+    std::lock_guard g(lock_);
+    // Empty when a park was interrupted without a kill (the runtime shutting down).
+    return kill_reason_.empty() ? std::string(exit_reason::killed) : kill_reason_;
 }
 
 void cell_base::drain() {
@@ -184,28 +201,40 @@ bool cell_base::wait(std::optional<time_point> deadline) {
 
 // ---- supervision ----------------------------------------------------------------------
 
-void cell_base::link_to(cell_base& supervisor) {
-    if (&supervisor == this) return;
-    cell_ptr old;
+bool cell_base::link_to(cell_base& supervisor) {
+    if (&supervisor == this) return false;
     {
         std::lock_guard g(lock_);
-        old = std::exchange(supervisor_, cell_ptr(&supervisor));
+        if (supervisor_.get() == &supervisor) return true;
     }
-    if (old.get() == &supervisor) return;
+    // Join the new supervisor first: if it no longer takes children, the old one keeps this
+    // cell, so no supervisor ever loses a child without hearing of it.
+    {
+        std::lock_guard g(supervisor.lock_);
+        if (!supervisor.accepts_children()) return false;
+        supervisor.children_.emplace_back(this);
+    }
+    // An exiting cell keeps its supervisor: exit() reads supervisor_ under this lock after
+    // the status moved to stopping, so the one it tells is the one it already had.
+    cell_ptr old;
+    bool exiting;
+    {
+        std::lock_guard g(lock_);
+        exiting = status() >= actor_status::stopping;
+        if (!exiting) old = std::exchange(supervisor_, cell_ptr(&supervisor));
+    }
+    if (exiting) {
+        std::lock_guard g(supervisor.lock_);
+        std::erase(supervisor.children_, cell_ptr(this));
+        return false;
+    }
     if (old) {
         std::lock_guard g(old->lock_);
         std::erase(old->children_, cell_ptr(this));
         trace(trace_kind::unlink, old->id_.local);
     }
-    bool supervisor_gone;
-    {
-        std::lock_guard g(supervisor.lock_);
-        supervisor_gone = supervisor.status() >= actor_status::stopping;
-        if (!supervisor_gone) supervisor.children_.emplace_back(this);
-    }
     trace(trace_kind::link, supervisor.id_.local);
-    // A child never outlives its supervisor: linking to one that is already exiting kills it.
-    if (supervisor_gone) kill();
+    return true;
 }
 
 void cell_base::unlink() {
@@ -242,7 +271,8 @@ void cell_base::remove_monitor(const cell_base& watcher) {
 
 // ---- starting -------------------------------------------------------------------------
 
-void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor) {
+void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor, bool trap_exit) {
+    trap_exit_ = trap_exit;
     status_.store(actor_status::starting, std::memory_order_release);
     std::exception_ptr failure;
     {
@@ -260,13 +290,17 @@ void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base*
         drop_queued();
         const std::string n = name();
         throw spawn_error("pre_start of actor " + id_.to_string() + (n.empty() ? "" : " '" + n + "'") +
-                          " failed: " + text);
+                              " failed: " + text,
+                          text);
     }
     trace(trace_kind::start);
     status_.store(actor_status::running, std::memory_order_release);
     if (supervisor) {
-        link_to(*supervisor);
-        supervisor->push_event({supervision_event::kind::started, any_actor_ref(cell_ptr(this)), {}, {}, false});
+        if (link_to(*supervisor)) {
+            supervisor->push_event({supervision_event::kind::started, any_actor_ref(cell_ptr(this)), {}, {}, false});
+        } else {
+            kill();  // the supervisor began exiting during pre_start: it takes its children along
+        }
     }
     post_start_pending_ = true;
     // sched_ has been true since construction: hand the cell to the executor now.
@@ -289,7 +323,7 @@ bool cell_base::guarded(F&& callback) {
     }
     // Leave the catch blocks before exiting: exit() may park (never park inside a catch).
     if (killed || kill_requested_.load(std::memory_order_acquire)) {
-        exit(exit_kind::killed, std::string(exit_reason::killed));
+        exit(exit_kind::killed, kill_reason());
         return false;
     }
     if (failure) {
@@ -322,7 +356,7 @@ void cell_base::run(std::size_t budget) noexcept {
     } else {
         for (std::size_t done = 0; done < budget; ++done) {
             if (kill_requested_.load(std::memory_order_acquire)) {
-                exit(exit_kind::killed, std::string(exit_reason::killed));
+                exit(exit_kind::killed, kill_reason());
                 break;
             }
             if (post_start_pending_) {
@@ -403,7 +437,7 @@ void cell_base::exit(exit_kind kind, std::string reason) {
         }
         if (killed) {
             kind = exit_kind::killed;
-            reason = exit_reason::killed;
+            reason = kill_reason();
         } else if (failure) {
             const std::string text = describe(failure);
             trace(trace_kind::fail, 0, 0, text);

@@ -66,7 +66,7 @@ void any_actor_ref::drain_and_wait() const {
     cell_->wait();
 }
 
-void any_actor_ref::link(const any_actor_ref& supervisor) const { cell_->link_to(*supervisor.cell_); }
+bool any_actor_ref::link(const any_actor_ref& supervisor) const { return cell_->link_to(*supervisor.cell_); }
 void any_actor_ref::unlink() const { cell_->unlink(); }
 void any_actor_ref::monitor(const any_actor_ref& target) const { target.cell_->add_monitor(*cell_); }
 void any_actor_ref::unmonitor(const any_actor_ref& target) const { target.cell_->remove_monitor(*cell_); }
@@ -100,6 +100,10 @@ void actor_system::attach(std::shared_ptr<void> service) {
 
 void actor_system::start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn,
                          void* args) {
+    if (options.supervisor && !options.supervisor.cell()->accepts_children()) {
+        throw spawn_error("the supervisor " + options.supervisor.id().to_string() + " is draining or exiting",
+                          "supervisor not running");
+    }
     const std::uint64_t parent = options.supervisor ? options.supervisor.id().local : 0;
     if ((options.runtime_view ? *options.runtime_view : rt_).trace) {
         cell->trace(trace_kind::spawn, parent, 0, spawn_text(*cell, options));
@@ -113,7 +117,7 @@ void actor_system::start(const detail::cell_ptr& cell, const spawn_options& opti
         }
     }
     try {
-        cell->start(fn, args, options.supervisor ? options.supervisor.cell().get() : nullptr);
+        cell->start(fn, args, options.supervisor ? options.supervisor.cell().get() : nullptr, options.trap_exit);
     } catch (...) {
         release_name(*cell);
         throw;

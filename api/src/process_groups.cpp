@@ -27,6 +27,14 @@ bool erase_one(std::vector<detail::cell_ptr>& v, const detail::cell_base* cell) 
     return true;
 }
 
+/// Adds `cell` to a monitor list unless it is there already: a watcher registered twice is
+/// told once (ractor). True if added.
+bool add_once(std::vector<detail::cell_ptr>& monitors, const detail::cell_ptr& cell) {
+    if (std::find(monitors.begin(), monitors.end(), cell) != monitors.end()) return false;
+    monitors.push_back(cell);
+    return true;
+}
+
 }  // namespace
 
 void process_groups::announce(const scope_entry& scope, const group_entry& group, group_change change) const {
@@ -136,8 +144,9 @@ std::vector<std::string> process_groups::which_scopes() const {
 void process_groups::monitor(std::string_view group, const any_actor_ref& watcher, std::string_view scope) {
     if (!watcher.is_alive()) return;
     std::lock_guard lock(mutex_);
-    scopes_[std::string(scope)].groups[std::string(group)].monitors.push_back(watcher.cell());
-    ++involved_[watcher.id()];
+    if (add_once(scopes_[std::string(scope)].groups[std::string(group)].monitors, watcher.cell())) {
+        ++involved_[watcher.id()];
+    }
 }
 
 void process_groups::demonitor(std::string_view group, const any_actor_ref& watcher, std::string_view scope) {
@@ -151,8 +160,7 @@ void process_groups::demonitor(std::string_view group, const any_actor_ref& watc
 void process_groups::monitor_scope(const any_actor_ref& watcher, std::string_view scope) {
     if (!watcher.is_alive()) return;
     std::lock_guard lock(mutex_);
-    scopes_[std::string(scope)].monitors.push_back(watcher.cell());
-    ++involved_[watcher.id()];
+    if (add_once(scopes_[std::string(scope)].monitors, watcher.cell())) ++involved_[watcher.id()];
 }
 
 void process_groups::demonitor_scope(const any_actor_ref& watcher, std::string_view scope) {

@@ -56,7 +56,12 @@ const char* to_string(fault_kind k) noexcept {
 std::string to_string(const tree_node& n) {
     std::string out = short_name(n.restart);
     if (n.brutal_kill) out += "!";
-    if (!n.supervisor) return out;
+    if (!n.supervisor) {
+        if (!n.trap_exit) out += "~";
+        if (n.ignore) out += "?";
+        if (n.failed_restarts > 0) out += " x" + std::to_string(n.failed_restarts);
+        return out;
+    }
     out += " sup(" + std::string(ractor::to_string(n.strategy)) + "," + std::to_string(n.intensity) + "/" +
            std::to_string(n.period_ms) + "ms)[";
     for (std::size_t i = 0; i < n.children.size(); ++i) out += (i ? ", " : "") + to_string(n.children[i]);

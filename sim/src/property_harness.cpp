@@ -20,6 +20,7 @@ namespace {
 struct recorder {
     std::vector<std::string> log;
     std::map<std::string, std::vector<any_actor_ref>> incarnations;  ///< per path, oldest first
+    std::map<std::string, int> attempts;  ///< per worker path: starts tried so far
     std::size_t stale_before_faults = 0;
 
     void started(const std::string& path, any_actor_ref a) { incarnations[path].push_back(std::move(a)); }
@@ -37,10 +38,35 @@ struct recorder {
 };
 using recorder_ptr = std::shared_ptr<recorder>;
 
-/// A worker that fails whenever it gets a message.
-struct worker : actor<int> {
-    void handle(actor_ref<int>, int, std::monostate&) { throw std::runtime_error("planned failure"); }
+struct worker_args {
+    recorder_ptr rec;
+    std::string path;
 };
+
+/// A worker that fails whenever it gets a message, and logs its post_stop.
+struct worker : actor<int, worker_args, worker_args> {
+    worker_args pre_start(actor_ref<int>, worker_args a) { return a; }
+    void handle(actor_ref<int>, int, worker_args&) { throw std::runtime_error("planned failure"); }
+    void post_stop(actor_ref<int>, worker_args& a) { a.rec->log.push_back("stop " + a.path); }
+};
+
+/// Starts the worker `n` at `path`, or ignores or refuses the start as `n` says.
+any_actor_ref start_worker(const any_actor_ref& sup, const tree_node& n, const std::string& path,
+                           const recorder_ptr& rec) {
+    if (n.ignore) {
+        rec->log.push_back("ignore " + path);
+        return {};
+    }
+    const int attempt = ++rec->attempts[path];
+    if (attempt > 1 && attempt <= 1 + n.failed_restarts) {
+        rec->log.push_back("refuse " + path);
+        throw std::runtime_error("planned start failure");
+    }
+    rec->log.push_back("start " + path);
+    auto ref = sup.system().spawn(worker{}, {rec, path}, {.supervisor = sup, .trap_exit = n.trap_exit});
+    rec->started(path, ref);
+    return ref;
+}
 
 /// The root's supervisor: logs the root's exit.
 struct watcher : actor<int, recorder_ptr, recorder_ptr> {
@@ -108,12 +134,7 @@ child_spec child_of(const tree_node& n, const std::string& path, const recorder_
             return ref;
         };
     } else {
-        s.start = [path, rec](const any_actor_ref& sup) -> any_actor_ref {
-            rec->log.push_back("start " + path);
-            auto ref = sup.system().spawn(worker{}, {}, {.supervisor = sup});
-            rec->started(path, ref);
-            return ref;
-        };
+        s.start = [n, path, rec](const any_actor_ref& sup) { return start_worker(sup, n, path, rec); };
     }
     return s;
 }

@@ -124,3 +124,25 @@ CONFORMANCE_TEST("demonitor stops group events", "[groups]") {
     CHECK(seen[0].group == "joined default/pool " + a.id().to_string());
     CHECK(seen[1].group == "joined default/pool " + a.id().to_string());
 }
+
+CONFORMANCE_TEST("monitoring a group or a scope twice keeps one registration", "[groups]") {
+    actor_system sys(backend.add_node("n1"));
+    auto& pg = sys.groups();
+    auto group_watcher = sys.spawn(probe{});
+    auto scope_watcher = sys.spawn(probe{});
+    pg.monitor("pool", group_watcher);
+    pg.monitor("pool", group_watcher);
+    pg.monitor_scope(scope_watcher);
+    pg.monitor_scope(scope_watcher);
+    auto a = sys.spawn(member{});
+    pg.join("pool", {a});
+    // Group events are queued before join returns, and go ahead of the probe's request.
+    CHECK(events_of(group_watcher).size() == 1);
+    CHECK(events_of(scope_watcher).size() == 1);
+    pg.demonitor("pool", group_watcher);  // one demonitor ends it
+    pg.demonitor_scope(scope_watcher);
+    pg.leave("pool", {a});
+    CHECK(events_of(group_watcher).size() == 1);
+    CHECK(events_of(scope_watcher).size() == 1);
+    CHECK(pg.which_scopes().empty());
+}

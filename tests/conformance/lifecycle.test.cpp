@@ -205,6 +205,24 @@ CONFORMANCE_TEST("a handler exception ends the actor with a failure, not the pro
     CHECK(seen[1].reason == "bad input 7");
 }
 
+CONFORMANCE_TEST("post_stop runs after a failed handler, as OTP runs terminate", "[lifecycle]") {
+    struct thrower : actor<int, log_ptr, log_ptr> {
+        log_ptr pre_start(actor_ref<int>, log_ptr l) { return l; }
+        void handle(actor_ref<int>, int, log_ptr&) { throw std::runtime_error("broken"); }
+        void post_stop(actor_ref<int>, log_ptr& l) { l->add("post_stop"); }
+    };
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto sup = sys.spawn(probe{});
+    auto t = sys.spawn(thrower{}, log, {.supervisor = sup});
+    t.cast(1);
+    t.wait();
+    CHECK(log->lines() == std::vector<std::string>{"post_stop"});
+    auto seen = await_events(sup, 2);
+    CHECK(seen[1].what == supervision_event::kind::failed);  // still reported as the failure
+    CHECK(seen[1].reason == "broken");
+}
+
 CONFORMANCE_TEST("a call to a stopped actor is a sender error", "[lifecycle]") {
     actor_system sys(backend.add_node("n1"));
     auto gone = sys.spawn(worker{}, {make_log()});

@@ -359,7 +359,7 @@ CONFORMANCE_TEST("start, terminate, restart and delete static children", "[otp_s
     CHECK(which_children(sup).size() == 1);
     CHECK_THROWS_WITH(terminate_child(sup, "b"), "not_found");
     child_spec broken{"broken", [](const any_actor_ref&) -> any_actor_ref { throw std::runtime_error("no"); }};
-    CHECK_THROWS_WITH(start_child(sup, broken), "start failed: no");
+    CHECK_THROWS_WITH(start_child(sup, broken), "failed_to_start_child broken: no");
     CHECK(which_children(sup).size() == 1);
     sup.stop_and_wait();
 }
@@ -390,4 +390,261 @@ CONFORMANCE_TEST("a restart backoff delays the restart on a timer", "[otp_superv
     CHECK(child(sup, "c").is_alive());
     CHECK(since(log, log->lines().size() - 2) == lines{"start b", "start c"});
     sup.stop_and_wait();
+}
+
+namespace {
+
+/// A worker spec spawned with the given trap_exit flag and shutdown.
+child_spec trapping_spec(std::string id, log_ptr log, bool trap_exit, child_shutdown shutdown) {
+    child_spec s{id, [log, id, trap_exit](const any_actor_ref& sup) -> any_actor_ref {
+                     return sup.system().spawn(worker{}, {log, id}, {.supervisor = sup, .trap_exit = trap_exit});
+                 }};
+    s.shutdown = shutdown;
+    return s;
+}
+
+/// Its post_stop blocks at a gate; logs "post_stop <name>" when it begins.
+struct slow_stopper : actor<int, std::pair<log_ptr, actor_ref<gate_message>>, std::pair<log_ptr, actor_ref<gate_message>>> {
+    using args = std::pair<log_ptr, actor_ref<gate_message>>;
+    args pre_start(actor_ref<int>, args a) { return a; }
+    void handle(actor_ref<int>, int, args&) {}
+    void post_stop(actor_ref<int>, args& a) {
+        a.first->add("post_stop");
+        pass_gate(a.second);
+    }
+};
+
+child_spec slow_stopper_spec(std::string id, log_ptr log, actor_ref<gate_message> g, bool trap_exit, duration limit) {
+    child_spec s{id, [log, g, trap_exit](const any_actor_ref& sup) -> any_actor_ref {
+                     return sup.system().spawn(slow_stopper{}, {log, g}, {.supervisor = sup, .trap_exit = trap_exit});
+                 }};
+    s.shutdown = child_shutdown::timeout(limit);
+    return s;
+}
+
+/// A child whose start throws on the attempts listed in `failing` (1 = the first start).
+child_spec flaky_spec(std::string id, log_ptr log, std::shared_ptr<int> attempts, std::vector<int> failing) {
+    return {id, [=](const any_actor_ref& sup) -> any_actor_ref {
+                if (std::find(failing.begin(), failing.end(), ++*attempts) != failing.end()) {
+                    log->add("refuse " + id);
+                    throw std::runtime_error("not now");
+                }
+                return sup.system().spawn(worker{}, {log, id}, {.supervisor = sup});
+            }};
+}
+
+/// Collects a supervisor's reports as "kind id: reason".
+supervisor_report_handler collect(const log_ptr& reports) {
+    return [reports](const supervisor_report& r) { reports->add(std::string(to_string(r.what)) + " " + r.child_id + ": " + r.reason); };
+}
+
+}  // namespace
+
+CONFORMANCE_TEST("a worker that does not trap exits dies at once from its supervisor's shutdown, without post_stop", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto stuck = sys.spawn(gate{});
+    auto watcher = sys.spawn(probe{});
+    auto sup = spawn_supervisor(sys, {.children = {trapping_spec("plain", log, false, child_shutdown::timeout(1h))}});
+    auto w = child(sup, "plain");
+    watcher.cast(probe_msg::monitor{w});
+    events_of(watcher);
+    w.cast(worker_msg::block{stuck});
+    await_holding(stuck);  // its handler never finishes by itself
+    sup.stop_and_wait();   // would wait an hour for a trapping worker
+    auto seen = await_events(watcher, 1);
+    CHECK(seen[0].who == w.id());
+    CHECK(seen[0].reason == "shutdown");  // OTP: exit reason shutdown, no terminate
+    CHECK_FALSE(log->contains("stopping plain"));
+    stuck.stop_and_wait();
+    watcher.stop_and_wait();
+    CHECK(sys.alive_count() == 0);
+}
+
+CONFORMANCE_TEST("a slow post_stop: a trapping worker runs it within its shutdown time, a non-trapping one never", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto reports = make_log();
+    auto g = sys.spawn(gate{});
+    auto watcher = sys.spawn(probe{});
+    auto sup = spawn_supervisor(sys, {.children = {slow_stopper_spec("trapping", log, g, true, 20ms),
+                                                   slow_stopper_spec("plain", log, g, false, 1h)},
+                                      .on_report = collect(reports)});
+    auto trapping = which_children(sup)[0].actor;
+    auto plain = which_children(sup)[1].actor;
+    watcher.cast(probe_msg::monitor{trapping});
+    watcher.cast(probe_msg::monitor{plain});
+    events_of(watcher);
+    sup.stop_and_wait();  // plain first (youngest), then trapping, cut short after 20ms
+    CHECK(log->lines() == lines{"post_stop"});  // only the trapping one began its post_stop
+    auto seen = await_events(watcher, 2);
+    CHECK(seen[0].who == plain.id());
+    CHECK(seen[0].reason == "shutdown");
+    CHECK(seen[1].who == trapping.id());
+    CHECK(seen[1].reason == "killed");  // a kill cuts a blocking post_stop short
+    CHECK(reports->lines() == lines{"shutdown_error trapping: killed"});
+    g.stop_and_wait();
+    watcher.stop_and_wait();
+    CHECK(sys.alive_count() == 0);
+}
+
+CONFORMANCE_TEST("a trapping worker finishes a post_stop that fits in its shutdown time", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto g = sys.spawn(gate{});
+    open_gate(g);  // post_stop passes at once
+    auto sup = spawn_supervisor(sys, {.children = {slow_stopper_spec("trapping", log, g, true, 1h)}});
+    auto w = which_children(sup)[0].actor;
+    sup.stop_and_wait();
+    CHECK(log->lines() == lines{"post_stop"});
+    CHECK(w.status() == actor_status::stopped);
+    g.stop_and_wait();
+}
+
+CONFORMANCE_TEST("a start that fails during a one_for_all restart restarts the whole group again", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto attempts = std::make_shared<int>(0);
+    auto sup = spawn_supervisor(sys, {.strategy = supervisor_strategy::one_for_all,
+                                      .intensity = 10,
+                                      .period = 1h,
+                                      .children = {worker_spec("a", log), flaky_spec("b", log, attempts, {2}),
+                                                   worker_spec("c", log)}});
+    crash(sup, "a");
+    settle(sup);  // the retry is a message of its own
+    // OTP's restart_multiple_children: a started again, b refused, so a is stopped and
+    // the group starts over.
+    CHECK(since(log, 3) == lines{"stopping a", "stopped a", "stopping c", "stopped c", "stopping b", "stopped b",
+                                 "start a", "refuse b", "stopping a", "stopped a", "start a", "start b", "start c"});
+    for (const auto& k : which_children(sup)) CHECK(k.actor.is_alive());
+    sup.stop_and_wait();
+    CHECK(sys.alive_count() == 0);
+}
+
+CONFORMANCE_TEST("a start that fails during a rest_for_one restart restarts the rest from that child", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto attempts = std::make_shared<int>(0);
+    auto sup = spawn_supervisor(sys, {.strategy = supervisor_strategy::rest_for_one,
+                                      .intensity = 10,
+                                      .period = 1h,
+                                      .children = {worker_spec("a", log), worker_spec("b", log),
+                                                   flaky_spec("c", log, attempts, {2}), worker_spec("d", log)}});
+    auto a = child(sup, "a");
+    crash(sup, "b");
+    settle(sup);
+    CHECK(since(log, 4) == lines{"stopping b", "stopped b", "stopping d", "stopped d", "stopping c", "stopped c",
+                                 "start b", "refuse c", "start c", "start d"});
+    CHECK(child(sup, "a") == a);
+    sup.stop_and_wait();
+}
+
+CONFORMANCE_TEST("a temporary child whose start returns ignore is forgotten", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    child_spec ignoring{"ignoring", [](const any_actor_ref&) -> any_actor_ref { return {}; }, restart_type::temporary};
+    child_spec kept = ignoring;
+    kept.id = "kept";
+    kept.restart = restart_type::transient;
+    auto sup = spawn_supervisor(sys, {.children = {worker_spec("a", log), ignoring, kept}});
+    auto kids = which_children(sup);
+    REQUIRE(kids.size() == 2);  // OTP keeps a non-temporary ignored child, not running
+    CHECK(kids[1].id == "kept");
+    CHECK_FALSE(kids[1].actor);
+    CHECK_THROWS_WITH(restart_child(sup, "ignoring"), "not_found");
+    ignoring.id = "later";
+    CHECK_FALSE(start_child(sup, ignoring));
+    CHECK_THROWS_WITH(restart_child(sup, "later"), "not_found");
+    CHECK(which_children(sup).size() == 2);
+    sup.stop_and_wait();
+}
+
+CONFORMANCE_TEST("restart_child and delete_child of a child waiting for its restart answer restarting", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto spec = three_workers(supervisor_strategy::one_for_one, log);
+    spec.children[0].restart_delay = 1h;
+    auto sup = spawn_supervisor(sys, spec);
+    crash(sup, "a");
+    REQUIRE(which_children(sup)[0].restarting);
+    CHECK_THROWS_WITH(restart_child(sup, "a"), "restarting");
+    CHECK_THROWS_WITH(delete_child(sup, "a"), "restarting");
+    CHECK_THROWS_WITH(restart_child(sup, "b"), "running");
+    sup.stop_and_wait();
+}
+
+CONFORMANCE_TEST("a shutdown with a term is a normal exit for a transient child", "[otp_supervisor]") {
+    CHECK(exit_reason::is_normal(exit_reason::shutdown_with("maintenance")));
+    CHECK_FALSE(exit_reason::is_normal("shutdowns"));
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto reports = make_log();
+    auto sup = spawn_supervisor(sys, {.intensity = 10,
+                                      .period = 1h,
+                                      .children = {worker_spec("t", log, restart_type::transient), worker_spec("p", log)},
+                                      .on_report = collect(reports)});
+    auto quit = [&](const std::string& id) {
+        auto c = child(sup, id);
+        c.cast(worker_msg::quit{exit_reason::shutdown_with("maintenance")});
+        c.wait();
+        settle(sup);
+    };
+    quit("t");
+    CHECK_FALSE(child(sup, "t"));  // not restarted, and not reported
+    quit("p");
+    CHECK(child(sup, "p").is_alive());  // a permanent child is restarted after any exit
+    CHECK(reports->lines() == lines{"child_terminated p: shutdown: maintenance"});
+    sup.stop_and_wait();
+}
+
+CONFORMANCE_TEST("a supervisor reports child_terminated, start_error and reached_max_restart_intensity", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto reports = make_log();
+    auto attempts = std::make_shared<int>(0);
+    auto sup = spawn_supervisor(sys, {.intensity = 2,
+                                      .period = 1h,
+                                      .children = {flaky_spec("a", log, attempts, {2}), worker_spec("t", log, restart_type::transient)},
+                                      .on_report = collect(reports)});
+    child(sup, "t").cast(worker_msg::quit{"normal"});  // a normal exit of a transient child: no report
+    crash(sup, "a");
+    settle(sup);  // restart 1 failed (restart 2 counted), the retry succeeded
+    CHECK(child(sup, "a").is_alive());
+    CHECK(reports->lines() == lines{"child_terminated a: boom", "start_error a: not now"});
+    auto a = child(sup, "a");
+    a.cast(worker_msg::fail{});  // restart 3 of at most 2
+    sup.wait();
+    CHECK(reports->lines() == lines{"child_terminated a: boom", "start_error a: not now", "child_terminated a: boom",
+                                    "reached_max_restart_intensity a: boom"});
+    CHECK(sys.alive_count() == 0);
+}
+
+CONFORMANCE_TEST("a failed child start names the child and the reason", "[otp_supervisor]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    struct refuser : actor<int> {
+        std::monostate pre_start(actor_ref<int>, std::monostate) { throw std::runtime_error("bad config"); }
+        void handle(actor_ref<int>, int, std::monostate&) {}
+    };
+    child_spec broken{"broken", [](const any_actor_ref& sup) -> any_actor_ref {
+                          return sup.system().spawn(refuser{}, {}, {.supervisor = sup});
+                      }};
+    try {
+        spawn_supervisor(sys, {.children = {worker_spec("a", log), broken}});
+        FAIL("spawn_supervisor did not throw");
+    } catch (const supervisor_start_error& e) {
+        CHECK(e.failure().id == "broken");
+        CHECK(e.failure().reason == "bad config");  // pre_start's text, not the spawn's wrapping
+        CHECK(std::string(e.what()) == "failed_to_start_child broken: bad config");
+    }
+    auto sup = spawn_supervisor(sys, {.children = {worker_spec("a", log)}});
+    try {
+        start_child(sup, broken);
+        FAIL("start_child did not throw");
+    } catch (const child_start_error& e) {
+        CHECK(e.failure().id == "broken");
+        CHECK(e.failure().reason == "bad config");
+    }
+    sup.stop_and_wait();
+    CHECK(sys.alive_count() == 0);
 }

@@ -46,6 +46,14 @@ struct fragile_supervisor : actor<int> {
     }
 };
 
+/// Blocks in its handler at a gate, or (if told so) in its post_stop: keeps itself
+/// draining or stopping for as long as a test needs.
+struct holder : actor<int, actor_ref<gate_message>, actor_ref<gate_message>> {
+    actor_ref<gate_message> pre_start(actor_ref<int>, actor_ref<gate_message> g) { return g; }
+    void handle(actor_ref<int>, int, actor_ref<gate_message>& g) { pass_gate(g); }
+    void post_stop(actor_ref<int>, actor_ref<gate_message>& g) { pass_gate(g); }
+};
+
 }  // namespace
 
 CONFORMANCE_TEST("a linked child's start reaches its supervisor", "[supervision]") {
@@ -212,4 +220,56 @@ CONFORMANCE_TEST("monitoring an actor that is already gone reports it at once", 
     auto seen = await_events(watcher, 1);
     CHECK(seen[0].what == supervision_event::kind::terminated);
     CHECK(seen[0].reason == "noproc");
+}
+
+CONFORMANCE_TEST("linking to a supervisor that is exiting is refused; the child stays with its supervisor", "[supervision]") {
+    actor_system sys(backend.add_node("n1"));
+    auto g = sys.spawn(gate{});
+    auto exiting = sys.spawn(holder{}, g);
+    auto second = sys.spawn(probe{});
+    auto c = sys.spawn(child{}, nullptr, {.supervisor = second});
+    exiting.stop();
+    await_holding(g);  // `exiting` is in its post_stop now
+    CHECK_FALSE(c.link(exiting));
+    CHECK(c.is_alive());
+    c.cast(child_msg::fail{"still second's"});
+    c.wait();
+    auto seen = await_events(second, 2);
+    CHECK(seen[1].what == supervision_event::kind::failed);
+    CHECK(seen[1].who == c.id());
+    open_gate(g);
+    exiting.wait();
+}
+
+CONFORMANCE_TEST("an exiting child cannot be linked away: its supervisor hears of its exit", "[supervision]") {
+    actor_system sys(backend.add_node("n1"));
+    auto g = sys.spawn(gate{});
+    auto first = sys.spawn(probe{});
+    auto second = sys.spawn(probe{});
+    auto c = sys.spawn(holder{}, g, {.supervisor = first});
+    c.stop("leaving");
+    await_holding(g);  // c is in its post_stop
+    CHECK_FALSE(c.link(second));
+    open_gate(g);
+    c.wait();
+    auto seen = await_events(first, 2);
+    CHECK(seen[1].what == supervision_event::kind::terminated);
+    CHECK(seen[1].reason == "leaving");
+    CHECK(events_of(second).empty());
+}
+
+CONFORMANCE_TEST("spawning under a draining or stopped supervisor fails", "[supervision]") {
+    actor_system sys(backend.add_node("n1"));
+    auto g = sys.spawn(gate{});
+    auto sup = sys.spawn(holder{}, g);
+    sup.cast(1);
+    await_holding(g);  // its handler blocks, so the drain below cannot finish yet
+    sup.drain();
+    REQUIRE(sup.status() == actor_status::draining);
+    CHECK_THROWS_AS(sys.spawn(child{}, nullptr, {.supervisor = sup}), spawn_error);
+    open_gate(g);
+    sup.wait();
+    CHECK_THROWS_AS(sys.spawn(child{}, nullptr, {.supervisor = sup}), spawn_error);
+    g.stop_and_wait();
+    CHECK(sys.alive_count() == 0);  // no child was started and left behind
 }

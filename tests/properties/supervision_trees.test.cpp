@@ -48,6 +48,15 @@ bool is_failure(const rc::detail::TestResult& r) { return r.is<rc::detail::Failu
 std::int64_t time_of(const std::string& line) { return std::stoll(line.substr(line.rfind('@') + 1)); }
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
+/// The log lines after line `k` up to the next fault or skip: what that fault caused.
+std::vector<std::string> effects_of(const std::vector<std::string>& log, std::size_t k) {
+    std::vector<std::string> out;
+    for (std::size_t n = k + 1; n < log.size() && !starts_with(log[n], "fault ") && !starts_with(log[n], "skip "); ++n) {
+        out.push_back(log[n]);
+    }
+    return out;
+}
+
 /// Flat trees: a root supervisor over workers only.
 case_shape flat(std::vector<supervisor_strategy> strategies) {
     case_shape shape;
@@ -81,8 +90,8 @@ bool rest_for_one_restarts_younger(const supervision_case& c, const supervision_
                 }
             }
         }
-        std::vector<std::string> seen;
-        for (std::size_t n = k + 1; n < log.size() && starts_with(log[n], "start "); ++n) seen.push_back(log[n]);
+        std::vector<std::string> seen = effects_of(log, k);
+        std::erase_if(seen, [](const std::string& l) { return !starts_with(l, "start "); });
         if (seen != expected) {
             RC_LOG() << "after '" << log[k] << "' expected " << expected.size() << " starts, saw " << seen.size() << "\n";
             return false;
@@ -112,7 +121,9 @@ bool intensity_escalates(const supervision_case& c, const supervision_run& run) 
         const std::int64_t now = time_of(log[k]);
         while (!restarts.empty() && now - restarts.front() >= c.root.period_ms) restarts.pop_front();
         const bool may_restart = restarts.size() < static_cast<std::size_t>(c.root.intensity);
-        const std::string next = k + 1 < log.size() ? log[k + 1] : "";
+        auto effects = effects_of(log, k);
+        std::erase_if(effects, [](const std::string& l) { return starts_with(l, "stop "); });  // post_stops
+        const std::string next = effects.empty() ? "" : effects.front();
         if (may_restart != starts_with(next, "start ")) return false;
         if (!may_restart && next != "root exit") return false;
         restarts.push_back(now);
@@ -122,9 +133,54 @@ bool intensity_escalates(const supervision_case& c, const supervision_run& run) 
 
 }  // namespace
 
+namespace {
+/// Every kind of node: trapping and non-trapping workers, ignored starts, refused restarts.
+case_shape full_shape() {
+    case_shape shape;
+    shape.ignores = true;
+    shape.max_failed_restarts = 2;
+    return shape;
+}
+/// Flat groups of permanent workers that refuse some restarts, never giving up.
+case_shape refusing_group_shape() {
+    case_shape shape = flat({supervisor_strategy::one_for_all, supervisor_strategy::rest_for_one});
+    shape.restarts = {restart_type::permanent};
+    shape.faults = {fault_kind::raise, fault_kind::kill};
+    shape.max_failed_restarts = 2;
+    shape.min_intensity = shape.max_intensity = 100;
+    return shape;
+}
+}  // namespace
+
 TEST_CASE("the supervisor agrees with the oracle on random trees and failure plans", "[properties]") {
     CHECK(is_success(check_property("oracle agreement", cases,
-                                    supervision_property(case_shape{}, supervisor_mutation::none, agrees_with_oracle))));
+                                    supervision_property(full_shape(), supervisor_mutation::none, agrees_with_oracle))));
+}
+
+TEST_CASE("a start refused in a group restart restarts the group again, as the oracle says", "[properties]") {
+    CHECK(is_success(check_property("refused group restarts", cases,
+                                    supervision_property(refusing_group_shape(), supervisor_mutation::none,
+                                                         agrees_with_oracle))));
+}
+
+TEST_CASE("the properties catch a supervisor that retries only the child whose restart failed",
+          "[properties][mutation]") {
+    std::optional<failed_case> last;
+    std::ostringstream report;
+    const auto result = check_property("mutant: group retry restarts one child", cases,
+                                       supervision_property(refusing_group_shape(),
+                                                            supervisor_mutation::retry_failed_child_only,
+                                                            agrees_with_oracle, &last),
+                                       report);
+    std::cout << report.str();  // the shrunk counterexample, unwrapped so RC_PARAMS can be pasted
+    REQUIRE(is_failure(result));
+    REQUIRE(last);
+    // The smallest case: a one_for_all pair whose younger child refuses one restart.
+    CHECK(last->c.root.strategy == supervisor_strategy::one_for_all);
+    CHECK(last->c.root.children.size() == 2);
+    CHECK(last->c.plan.size() == 1);
+    CHECK(run_case(last->c, last->seed).trace_hash == last->trace_hash);
+    CHECK(run_case(last->c, last->seed).outcome.log != predict(last->c).log);
 }
 
 TEST_CASE("one_for_all leaves no child of the old generation alive", "[properties]") {

@@ -48,7 +48,9 @@ public:
         }
     }
 
-    /// Runs when the actor stops (not when it is killed), after its name was released.
+    /// Runs when the actor stops, also after a failed callback (OTP's `terminate`), but not
+    /// when it is killed, nor when a supervisor shuts down an actor spawned with
+    /// `.trap_exit = false`. Its name is already released.
     void post_stop(actor_ref<Msg> /*self*/, State& /*state*/) {}
 };
 

@@ -58,7 +58,9 @@ public:
     void drain_and_wait() const;
 
     /// Makes `supervisor` this actor's one supervisor (moving it from any previous one).
-    void link(const any_actor_ref& supervisor) const;
+    /// Refused, returning false and keeping the current supervisor, if `supervisor` is
+    /// draining or exiting (ractor), or if this actor is exiting (its supervisor is told).
+    bool link(const any_actor_ref& supervisor) const;
     /// Removes this actor from its supervisor, if any.
     void unlink() const;
     /// Makes this actor receive a supervision event when `target` terminates or fails,

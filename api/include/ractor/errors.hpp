@@ -7,10 +7,18 @@
 
 namespace ractor {
 
-/// Spawning failed: the name was taken, or pre_start threw (the text says which).
+/// Spawning failed: the name was taken, the supervisor no longer takes children, or
+/// pre_start threw (the text says which).
 class spawn_error : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit spawn_error(const std::string& what) : std::runtime_error(what), reason_(what) {}
+    spawn_error(const std::string& what, std::string reason) : std::runtime_error(what), reason_(std::move(reason)) {}
+
+    /// Why, without the actor's name: pre_start's exception text, else the whole message.
+    const std::string& reason() const noexcept { return reason_; }
+
+private:
+    std::string reason_;
 };
 
 /// A reference was asked for as an actor of a message type it does not accept.

@@ -46,10 +46,11 @@ public:
     /// Scopes with at least one group or monitor, sorted.
     std::vector<std::string> which_scopes() const;
 
-    /// Tells `watcher` of every change to `group` in `scope`.
+    /// Tells `watcher` of every change to `group` in `scope`. Monitoring again changes
+    /// nothing: each change is told once, and one `demonitor` ends it (ractor).
     void monitor(std::string_view group, const any_actor_ref& watcher, std::string_view scope = default_scope);
     void demonitor(std::string_view group, const any_actor_ref& watcher, std::string_view scope = default_scope);
-    /// Tells `watcher` of every change to any group of `scope`.
+    /// Tells `watcher` of every change to any group of `scope` (once, as `monitor`).
     void monitor_scope(const any_actor_ref& watcher, std::string_view scope = default_scope);
     void demonitor_scope(const any_actor_ref& watcher, std::string_view scope = default_scope);
 

@@ -3,6 +3,7 @@
 /// The requests a supervisor actor accepts; use the functions of <ractor/supervisor.hpp>.
 
 #include <any>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <ractor/child_spec.hpp>
 #include <ractor/reply_port.hpp>
 #include <ractor/supervisor_child_info.hpp>
+#include <ractor/supervisor_error.hpp>
 
 namespace ractor {
 
@@ -17,6 +19,7 @@ namespace ractor {
 struct supervisor_reply {
     any_actor_ref child;
     std::string error;  ///< empty on success
+    std::optional<failed_to_start_child> start_failure{};  ///< set if the error is a failed start
 };
 
 /// The messages of a supervisor.
@@ -29,12 +32,14 @@ struct terminate_child { std::string id; reply_port<supervisor_reply> port; };
 struct restart_child { std::string id; reply_port<supervisor_reply> port; };
 struct delete_child { std::string id; reply_port<supervisor_reply> port; };
 struct restart_due {};  ///< a backoff timer expired (sent by the supervisor to itself)
+struct retry_restart { std::string id; };  ///< a restart of child `id` failed: try it again
 }  // namespace supervisor_msg
 
 /// Everything a supervisor handles.
 using supervisor_message =
     std::variant<supervisor_msg::which_children, supervisor_msg::count_children, supervisor_msg::start_child,
                  supervisor_msg::start_dynamic_child, supervisor_msg::terminate_child,
-                 supervisor_msg::restart_child, supervisor_msg::delete_child, supervisor_msg::restart_due>;
+                 supervisor_msg::restart_child, supervisor_msg::delete_child, supervisor_msg::restart_due,
+                 supervisor_msg::retry_restart>;
 
 }  // namespace ractor

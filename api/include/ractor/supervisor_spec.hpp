@@ -9,6 +9,7 @@
 
 #include <ractor/child_spec.hpp>
 #include <ractor/child_template.hpp>
+#include <ractor/supervisor_report.hpp>
 
 namespace ractor {
 
@@ -26,6 +27,7 @@ enum class supervisor_mutation : std::uint8_t {
     none,
     rest_for_one_skips_last,  ///< rest_for_one leaves the youngest child of the group down
     ignore_intensity,         ///< restarts never exhaust the intensity
+    retry_failed_child_only,  ///< a failed start in a group restart retries that child alone
 };
 
 /// A supervisor's specification (Erlang/OTP's supervisor flags plus child specs).
@@ -39,6 +41,8 @@ struct supervisor_spec {
     std::vector<child_spec> children{};
     /// `simple_one_for_one` only: the template of the dynamic children.
     std::optional<child_template> dynamic{};
+    /// Gets every report (`child_terminated`, `start_error`, ...); reports are traced too.
+    supervisor_report_handler on_report{};
     /// For mutation testing only (see `supervisor_mutation`).
     supervisor_mutation mutation = supervisor_mutation::none;
 };

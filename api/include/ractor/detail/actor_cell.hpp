@@ -18,6 +18,7 @@
 #include <ractor/detail/cell_ptr.hpp>
 #include <ractor/detail/mpsc_queue.hpp>
 #include <ractor/detail/spinlock.hpp>
+#include <ractor/exit_reason.hpp>
 #include <ractor/runtime/runtime.hpp>
 #include <ractor/send_status.hpp>
 #include <ractor/supervision_event.hpp>
@@ -77,13 +78,21 @@ public:
     void push_event(supervision_event ev);
 
     void stop(std::string_view reason);
-    void kill();
+    /// Ends the cell at once (or at its running handler's next park point) without post_stop;
+    /// its exit reason is `reason`.
+    void kill(std::string_view reason = exit_reason::killed);
+    /// Erlang's exit signal from a supervisor: a cell that traps exits stops with `reason`
+    /// (post_stop runs), one that does not is killed with that reason.
+    void exit_signal(std::string_view reason);
     void drain();
     /// Parks the caller until the cell is stopped or `deadline` passes; true if stopped.
     bool wait(std::optional<time_point> deadline = std::nullopt);
 
-    /// Makes `supervisor` the one supervisor of this cell.
-    void link_to(cell_base& supervisor);
+    /// Makes `supervisor` the one supervisor of this cell. Refused (false, the current
+    /// supervisor is kept) if `supervisor` no longer accepts children or this cell is exiting.
+    bool link_to(cell_base& supervisor);
+    /// True while this cell may take new children: starting or running, not draining or exiting.
+    bool accepts_children() const noexcept { return status() <= actor_status::running; }
     /// Detaches this cell from its supervisor.
     void unlink();
     /// Makes `watcher` receive this cell's exit as a monitor event.
@@ -94,7 +103,7 @@ public:
 
     /// Runs pre_start through `start_fn`, then starts the actor (called by actor_system).
     /// Throws spawn_error with the exception text if pre_start threw.
-    void start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor);
+    void start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor, bool trap_exit);
 
     /// Records a trace event about this cell if tracing is on.
     void trace(trace_kind kind, std::uint64_t peer = 0, std::uint64_t value = 0,
@@ -124,6 +133,8 @@ private:
     template <class F>
     bool guarded(F&& callback);
     void exit(exit_kind kind, std::string reason);
+    /// The exit reason the kill asked for.
+    std::string kill_reason() const;
     void notify();
     bool has_work() const noexcept;
     /// `has_work` for a cell this worker no longer owns: reads atomics only.
@@ -140,6 +151,7 @@ private:
     std::atomic<actor_status> status_{actor_status::unstarted};
     std::atomic<bool> kill_requested_{false};
     std::atomic<bool> stop_requested_{false};
+    bool trap_exit_ = true;            ///< set by start(), read-only afterwards
     bool post_start_pending_ = false;  ///< only touched by the running worker
     std::uint64_t invocations_ = 0;    ///< handle() calls so far; only touched by the running worker
     std::atomic<std::size_t> queued_{0};  ///< only counted when mailbox_capacity_ > 0
@@ -150,6 +162,7 @@ private:
     mutable spinlock lock_;  ///< guards the members below
     std::string name_;
     std::string stop_reason_;
+    std::string kill_reason_;              ///< the exit reason of a kill
     park_token parked_{};                  ///< the running handler's park, for kill
     cell_ptr supervisor_;
     std::vector<cell_ptr> children_;

@@ -16,6 +16,9 @@ struct tree_node {
     bool supervisor = false;
     restart_type restart = restart_type::permanent;  ///< how its own supervisor restarts it
     bool brutal_kill = false;                        ///< shutdown brutal_kill, else a timeout
+    bool trap_exit = true;       ///< workers only: false dies at once from its supervisor's shutdown
+    bool ignore = false;         ///< workers only: every start returns null (OTP's `ignore`)
+    int failed_restarts = 0;     ///< workers only: this many starts after the first one throw
     supervisor_strategy strategy = supervisor_strategy::one_for_one;  ///< supervisors only
     int intensity = 1;                               ///< supervisors only
     int period_ms = 100;                             ///< supervisors only
@@ -56,7 +59,8 @@ const tree_node& node_at(const tree_node& root, const std::string& path);
 
 /// A fault kind as a word, e.g. "kill".
 const char* to_string(fault_kind k) noexcept;
-/// A compact one-line description, e.g. `sup(rest_for_one,1/100ms)[perm,temp]`.
+/// A compact one-line description, e.g. `sup(rest_for_one,1/100ms)[perm,temp~,trans?,perm x2]`
+/// (`!` brutal kill, `~` does not trap exits, `?` ignores its start, `xN` N refused restarts).
 std::string to_string(const tree_node& n);
 /// The plan as `+5ms kill #3, ...`.
 std::string to_string(const std::vector<fault>& plan);

@@ -30,6 +30,8 @@ struct case_shape {
     std::vector<fault_kind> faults{fault_kind::raise, fault_kind::exit_normal, fault_kind::kill};
     int min_intensity = 0;
     int max_intensity = 3;
+    bool ignores = false;         ///< some workers ignore their start (return null)
+    int max_failed_restarts = 0;  ///< workers refuse up to this many restarts
 };
 
 /// Vectors of `min_count` to `max_count` elements of `element` (longer as the test size
@@ -46,10 +48,19 @@ rc::Gen<std::vector<T>> gen_vector(rc::Gen<T> element, std::size_t min_count, st
     });
 }
 
-/// A worker with a restart type and shutdown drawn from `shape`.
+/// A worker with a restart type, shutdown, trap_exit flag and start behaviour drawn from
+/// `shape` (one in six ignores its start, if `shape.ignores`). The start behaviours are
+/// drawn at full size: rapidcheck scales `inRange` with the test size, which would leave
+/// the small cases without them.
 inline rc::Gen<tree_node> gen_worker(const case_shape& shape) {
+    auto ignore = shape.ignores ? rc::gen::resize(100, rc::gen::map(rc::gen::inRange(0, 6), [](int n) { return n == 5; }))
+                                : rc::gen::just(false);
+    auto refusals = rc::gen::resize(100, rc::gen::inRange(0, shape.max_failed_restarts + 1));
     return rc::gen::build<tree_node>(rc::gen::set(&tree_node::restart, rc::gen::elementOf(shape.restarts)),
-                                     rc::gen::set(&tree_node::brutal_kill, rc::gen::arbitrary<bool>()));
+                                     rc::gen::set(&tree_node::brutal_kill, rc::gen::arbitrary<bool>()),
+                                     rc::gen::set(&tree_node::trap_exit, rc::gen::arbitrary<bool>()),
+                                     rc::gen::set(&tree_node::ignore, ignore),
+                                     rc::gen::set(&tree_node::failed_restarts, refusals));
 }
 
 /// A supervisor of at most `depth` levels whose children are workers and (below the last

@@ -13,9 +13,10 @@ namespace ractor::sim {
 /// What a run of a case logs and leaves running.
 ///
 /// The log has one line per event, in order: `start <path>` when a node is started
-/// (a supervisor before its children), `fault <path> <kind> @<ms>` when a planned fault
-/// hits a running node, `skip <path> @<ms>` when its target is not running, and
-/// `root exit` when the root supervisor ends.
+/// (a supervisor before its children), `ignore <path>` and `refuse <path>` when a worker's
+/// start returns null or throws, `stop <path>` when a worker's post_stop runs,
+/// `fault <path> <kind> @<ms>` when a planned fault hits a running node, `skip <path> @<ms>`
+/// when its target is not running, and `root exit` when the root supervisor ends.
 struct supervision_outcome {
     std::vector<std::string> log;
     std::set<std::string> running;  ///< paths running after the last fault
