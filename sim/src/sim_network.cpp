@@ -208,14 +208,18 @@ void sim_network::transmit(packet p) {
     std::uint64_t extra_ns = 0;
     bool lost = false;
     bool duplicated = false;
-    for (const link_fault& r : rules_) {
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+        const link_fault& r = rules_[i];
         if ((r.from != 0 && r.from != p.src) || (r.to != 0 && r.to != p.dst)) continue;
         if (now_ns < r.since || (r.until && now_ns >= *r.until)) continue;
         extra_ns += static_cast<std::uint64_t>(r.delay.count());
+        bool fired = r.delay.count() > 0;
         if (p.kind == packet_kind::data) {
-            lost = lost || draw(r.loss);
-            duplicated = duplicated || draw(r.duplicate);
+            // Each draw happens exactly when it did before the tallies: only until one hit.
+            if (!lost && draw(r.loss)) lost = fired = true;
+            if (!duplicated && draw(r.duplicate)) duplicated = fired = true;
         }
+        if (fired && rule_fired_) rule_fired_(i);
     }
     if (lost) {
         trace_fault(p.src, p.conn, "net lose " + what + " " + std::to_string(p.bytes.size()) + "B");
@@ -515,8 +519,9 @@ void sim_network::swizzle(std::vector<std::uint64_t> nodes, duration interval) {
     }
 }
 
-void sim_network::set_rules(std::vector<link_fault> rules, std::uint64_t key) {
+void sim_network::set_rules(std::vector<link_fault> rules, std::uint64_t key, std::function<void(std::size_t)> fired) {
     rules_ = std::move(rules);
+    rule_fired_ = std::move(fired);
     key_ = key;
     faults_ = prng(key, fault_stream);
 }

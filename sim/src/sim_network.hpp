@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <deque>
 #include <map>
 #include <memory>
@@ -116,7 +117,9 @@ public:
     void reset(std::uint64_t from, std::uint64_t to);
     void swizzle(std::vector<std::uint64_t> nodes, duration interval);
     /// Installs the link rules of an applied plan and restarts the fault streams from `key`.
-    void set_rules(std::vector<link_fault> rules, std::uint64_t key);
+    /// Installs the plan's link rules; `fired(i)` is told each time rule `i` lost, duplicated
+    /// or delayed a packet (the fault tallies).
+    void set_rules(std::vector<link_fault> rules, std::uint64_t key, std::function<void(std::size_t)> fired);
 
 private:
     using link = std::pair<std::uint64_t, std::uint64_t>;
@@ -164,6 +167,7 @@ private:
     /// The node each address was last bound on: where a connect to it is routed.
     std::map<std::string, std::uint64_t, std::less<>> address_book_;
     std::vector<link_fault> rules_;
+    std::function<void(std::size_t)> rule_fired_;
     std::set<link> partitioned_;
     std::set<link> clogged_links_;
     std::set<std::uint64_t> clogged_nodes_;

@@ -370,9 +370,10 @@ void world_core::apply_crashes(const std::vector<node_crash>& crashes) {
 
 // The network's faults follow the others at one instant, in this order: partitions (each
 // followed by its heal), heals, clogs (each followed by its release), resets, swizzles.
-// Link rules are not tallied: the network draws their losses and duplicates.
+// Link rules fire when the network loses, duplicates or delays a packet by them.
 void world_core::apply_network(const fault_plan& plan) {
-    net_.set_rules(plan.link_faults, rules_.key);
+    const std::size_t first_link = add_tallies("link_faults", plan.link_faults.size(), "link_fault");
+    net_.set_rules(plan.link_faults, rules_.key, [this, first_link](std::size_t i) { count_fault(first_link + i); });
     std::size_t tally = add_tallies("partitions", plan.partitions.size(), "partition");
     for (const link_partition& p : plan.partitions) {
         start_counted(time_point(p.at), tally++, [this, p] {

@@ -114,6 +114,12 @@ TEST_CASE("network faults: loss drops frames of one direction only", "[sim][netw
     CHECK(got.size() < 80);
     CHECK(std::is_sorted(got.begin(), got.end()));
     CHECK(count_faults(w, "net lose frame c1 ") == 10 + 100 - got.size());
+    // The tallies count what each rule did: every loss of the first plan, each loss of the second.
+    std::vector<std::uint64_t> link_fired;
+    for (const auto& t : w.fault_tallies()) {
+        if (t.kind == "link_fault") link_fired.push_back(t.fired);
+    }
+    CHECK(link_fired == std::vector<std::uint64_t>{10, 100 - got.size()});
 }
 
 TEST_CASE("network faults: duplication delivers frames twice, connect notices once", "[sim][network_faults]") {
@@ -125,6 +131,9 @@ TEST_CASE("network faults: duplication delivers frames twice, connect notices on
     for (int i = 0; i < 3; ++i) p.client->send(frame_of(i));
     CHECK(drain(w, 2, *p.server) == std::vector<int>{0, 0, 1, 1, 2, 2});
     CHECK(count_faults(w, "net duplicate frame c1") == 3);
+    REQUIRE(w.fault_tallies().size() == 1);
+    CHECK(w.fault_tallies()[0].entry == "link_faults[0]");
+    CHECK(w.fault_tallies()[0].fired == 3);  // the connect handshake's packets are not data
     const auto accepts = std::count_if(w.events().begin(), w.events().end(), [](const auto& e) {
         return e.kind == trace_kind::net && e.text.starts_with("accept ");
     });

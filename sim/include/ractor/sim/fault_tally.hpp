@@ -19,9 +19,8 @@ namespace ractor::sim {
 struct fault_tally {
     std::size_t plan = 1;  ///< which `world::apply` call (1, 2, ...) installed the entry
     std::string entry;     ///< the entry's path in its plan, as in its JSON: "kills[0]"
-    /// failure, kill, stop, crash, restart, clock_skew, timer_delay, buggify, partition,
-    /// heal, clog, reset or swizzle. (Frame loss and duplication of `link_faults` are not
-    /// tallied.)
+    /// failure, kill, stop, crash, restart, clock_skew, timer_delay, buggify, link_fault (a
+    /// frame lost, duplicated or delayed by the rule), partition, heal, clog, reset or swizzle.
     std::string kind;
     std::uint64_t fired = 0;
 
