@@ -186,20 +186,19 @@ step handshake_machine::on_challenge(const frame& f) {
 }
 
 step handshake_machine::on_reply(const frame& f) {
-    const auto theirs = detail::as_bytes(detail::field(f.body, "proof"), "proof", std::tuple_size_v<proof>);
-    if (!check_transcript_proof(self_.cookie, handshake_role::dialler, transcript(), theirs)) {
-        return refusal_to_send("authentication failed: wrong cookie", handshake_failure::cookie);
-    }
-    state_ = state::deciding;
-    step s;
-    s.what = step::result::decide;
-    return s;
+    return check_peer_proof(f, "authentication failed: wrong cookie");
 }
 
 step handshake_machine::on_ack(const frame& f) {
+    return check_peer_proof(f, "authentication failed: the peer does not know the cookie");
+}
+
+/// The peer's proof covers the transcript in the peer's role; only then may the node decide.
+step handshake_machine::check_peer_proof(const frame& f, std::string refusal) {
     const auto theirs = detail::as_bytes(detail::field(f.body, "proof"), "proof", std::tuple_size_v<proof>);
-    if (!check_transcript_proof(self_.cookie, handshake_role::acceptor, transcript(), theirs)) {
-        return refusal_to_send("authentication failed: the peer does not know the cookie", handshake_failure::cookie);
+    const handshake_role peer_role = dialler_ ? handshake_role::acceptor : handshake_role::dialler;
+    if (!check_transcript_proof(self_.cookie, peer_role, transcript(), theirs)) {
+        return refusal_to_send(std::move(refusal), handshake_failure::cookie);
     }
     state_ = state::deciding;
     step s;

@@ -26,14 +26,13 @@ void send_reply_error(const std::shared_ptr<link>& via, std::uint64_t tag, std::
     via->send(frame_type::reply_error, json{{"tag", tag}, {"reason", std::move(reason)}});
 }
 
-
 void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
     const auto target_id = u64_field(body, "to");
     const auto& type = string_field(body, "type", max_type_name_size);
     const json& msg = field(body, "msg");
-    // Checked before any delivery: every tag is answered below if the message is refused.
-    std::vector<std::uint64_t> tags;
-    for (const auto& t : as_array(field(body, "replies"), "replies", max_reply_tags)) tags.push_back(as_u64(t, "replies"));
+    // Checked before any delivery, so that every tag can be answered below if it is refused.
+    const json& tags = as_array(field(body, "replies"), "replies", max_reply_tags);
+    for (const auto& t : tags) as_u64(t, "replies");
     std::string error;
     auto codec = codec_named(type);
     auto target = sys.find(target_id);
@@ -58,7 +57,7 @@ void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
     if (error.empty()) return;
     count_undelivered();
     note(error);
-    for (const auto tag : tags) send_reply_error(via, tag, error);
+    for (const auto& tag : tags) send_reply_error(via, as_u64(tag, "replies"), error);
 }
 
 void node_core::answer_lookup(const std::shared_ptr<link>& via, const json& body) {

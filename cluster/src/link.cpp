@@ -3,41 +3,32 @@
 
 namespace ractor::cluster::detail {
 
-bool link::send(frame_type type, json body) {
-    parked_replies none;
-    return send_with_replies(type, std::move(body), none);
-}
-
-bool link::send_with_replies(frame_type type, json body, parked_replies& parked) {
+frame_send_status link::take(std::optional<frame_bytes>& bytes, frame_type type, json& body, parked_replies& parked) {
     std::lock_guard g(mutex_);
-    if (!open_) return false;
-    auto bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
-    if (!bytes || conn_->send(std::move(*bytes)) != frame_send_status::sent) return false;
+    if (!open_) return frame_send_status::closed;
+    if (!bytes) bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
+    if (!bytes) return frame_send_status::too_large;
+    // Numbered when taken: another sender may have gone first while this one waited.
+    for (int i = 0; i < 8; ++i) (*bytes)[2 + i] = static_cast<std::uint8_t>(next_seq_ >> (56 - 8 * i));
+    const frame_send_status st = conn_->send(std::move(*bytes));
+    if (st != frame_send_status::sent) return st;
     ++next_seq_;
     for (auto& [tag, reply] : parked) pending_.emplace(tag, std::move(reply));
     parked.clear();
-    return true;
+    return st;
+}
+
+bool link::send(frame_type type, json body) {
+    std::optional<frame_bytes> bytes;
+    parked_replies none;
+    return take(bytes, type, body, none) == frame_send_status::sent;
 }
 
 bool link::send_when_writable(frame_type type, json body, parked_replies& parked) {
     std::optional<frame_bytes> bytes;
     for (;;) {
-        {
-            std::lock_guard g(mutex_);
-            if (!open_) return false;
-            // Numbered when taken: another sender may have gone first while this one waited.
-            if (!bytes) bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
-            if (!bytes) return false;
-            for (int i = 0; i < 8; ++i) (*bytes)[2 + i] = static_cast<std::uint8_t>(next_seq_ >> (56 - 8 * i));
-            const frame_send_status st = conn_->send(std::move(*bytes));
-            if (st == frame_send_status::sent) {
-                ++next_seq_;
-                for (auto& [tag, reply] : parked) pending_.emplace(tag, std::move(reply));
-                parked.clear();
-                return true;
-            }
-            if (st != frame_send_status::busy) return false;
-        }
+        const frame_send_status st = take(bytes, type, body, parked);
+        if (st != frame_send_status::busy) return st == frame_send_status::sent;
         // Outside the lock: others may still send (or close) while this sender waits.
         if (conn_->wait_writable(std::nullopt) != writable_status::ready) return false;
     }

@@ -59,12 +59,11 @@ public:
     /// large, or the connection's send queue is full (for the session's own frames, which
     /// must never block the reading fiber).
     bool send(frame_type type, json body);
-    /// As `send_with_replies`, but parks the calling fiber while the send queue is full:
-    /// the back-pressure path of proxies, whose bounded mailboxes then fill up and refuse
-    /// casts. A kill interrupts the wait.
+    /// As `send`, registering `parked` as pending replies once the frame is taken (on
+    /// failure they stay in `parked`), and parking the calling fiber while the send queue is
+    /// full: the back-pressure path of proxies, whose bounded mailboxes then fill up and
+    /// refuse casts. A kill interrupts the wait.
     bool send_when_writable(frame_type type, json body, parked_replies& parked);
-    /// As `send`, registering `parked` as pending replies first; on failure they stay in `parked`.
-    bool send_with_replies(frame_type type, json body, parked_replies& parked);
     /// Registers one pending reply; false (and `reply` failed) if the link is closed.
     bool add_pending(std::uint64_t tag, std::unique_ptr<pending_reply> reply);
     /// Removes and returns the pending reply of `tag` (null if unknown or taken).
@@ -76,6 +75,11 @@ public:
     void set_version(std::uint8_t v);
 
 private:
+    /// One attempt to hand the frame to the connection under the lock: encodes `body` into
+    /// `bytes` on the first attempt, numbers it with the next sequence number, and on `sent`
+    /// registers `parked`.
+    frame_send_status take(std::optional<frame_bytes>& bytes, frame_type type, json& body, parked_replies& parked);
+
     mutable std::mutex mutex_;
     std::shared_ptr<connection> conn_;
     const std::size_t max_frame_;

@@ -56,6 +56,18 @@ std::size_t member_count(const peer_state& peer) {
     return n;
 }
 
+/// How many distinct actors of `updates` have no proxy here yet: the proxies the frame makes.
+std::size_t unproxied_ids(const peer_state& peer, const std::vector<group_update>& updates) {
+    std::set<std::uint64_t> fresh;
+    for (const auto& u : updates) {
+        for (const auto& m : u.members) {
+            auto it = peer.proxies.lower_bound({m.id, {}});
+            if (it == peer.proxies.end() || it->first.first != m.id) fresh.insert(m.id);
+        }
+    }
+    return fresh.size();
+}
+
 }  // namespace
 
 void node_core::apply_pg(peer_state& peer, frame_type type, const json& body) {
@@ -70,7 +82,8 @@ void node_core::apply_pg(peer_state& peer, frame_type type, const json& body) {
         std::size_t incoming = 0;
         for (const auto& u : updates) incoming += u.members.size();
         const std::size_t kept = type == frame_type::pg_snapshot ? 0 : member_count(peer);
-        if (kept + incoming > opts.max_members_per_peer || peer.proxies.size() + incoming > opts.max_proxies_per_peer + kept) {
+        if (kept + incoming > opts.max_members_per_peer ||
+            peer.proxies.size() + unproxied_ids(peer, updates) > opts.max_proxies_per_peer) {
             throw bad_field("node " + peer.name + " would have more than " + std::to_string(opts.max_members_per_peer) +
                             " group members or " + std::to_string(opts.max_proxies_per_peer) + " proxies here");
         }

@@ -26,6 +26,11 @@ namespace {
 
 bool is_up(const peer_state& p) { return p.current && p.current->is_open(); }
 
+/// True if an authenticated connection from the peer awaits its confirm here.
+bool has_tentative(const peer_state& p) {
+    return std::any_of(p.tentative.begin(), p.tentative.end(), [](const std::shared_ptr<link>& l) { return l->is_open(); });
+}
+
 std::string restarted(const std::string& peer) { return "node " + peer + " restarted"; }
 
 }  // namespace
@@ -113,11 +118,9 @@ peer_state* node_core::establish_outgoing(const handshake_peer& hello, const std
                 }
                 stale = peer->current;
             } else {
-                const bool pending = std::any_of(peer->tentative.begin(), peer->tentative.end(),
-                                                 [](const std::shared_ptr<link>& l) { return l->is_open(); });
                 // Simultaneous connects: both nodes hold the other's connection as tentative
                 // when they decide on their own, and both keep the one dialled by the lower name.
-                if (pending && opts.name > hello.name) {
+                if (has_tentative(*peer) && opts.name > hello.name) {
                     verdict = {false, "simultaneous connect: the session dialled by " + hello.name + " is kept",
                                handshake_failure::duplicate, false};
                     return nullptr;
@@ -154,8 +157,7 @@ bool node_core::has_session_or_pending(std::string_view peer_name) const {
     std::lock_guard g(mutex_);
     auto it = peers_.find(peer_name);
     if (it == peers_.end()) return false;
-    const peer_state& p = *it->second;
-    return is_up(p) || std::any_of(p.tentative.begin(), p.tentative.end(), [](const auto& l) { return l->is_open(); });
+    return is_up(*it->second) || has_tentative(*it->second);
 }
 
 bool node_core::begin_handshake_slot() {

@@ -106,6 +106,7 @@ private:
     step on_hello(const frame& f);
     step on_reply(const frame& f);
     step on_refusal(const frame& f);
+    step check_peer_proof(const frame& f, std::string refusal);
     handshake_transcript transcript() const;
     void read_peer(const nlohmann::json& body);
     step fail(std::string reason, handshake_failure kind, bool retry, bool duplicate, std::optional<frame> out = std::nullopt);
