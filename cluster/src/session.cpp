@@ -187,9 +187,12 @@ private:
         time_point next_beat = rt_.clock.now() + beat;
         for (;;) {
             const time_point deadline = std::min(next_beat, last_rx_ + silence);
-            if (auto f = next(deadline)) dispatch(*f);
+            const std::optional<frame> f = next(deadline);
+            if (f) dispatch(*f);
             const time_point now = rt_.clock.now();
-            if (now >= last_rx_ + silence) {
+            // Only a receive that timed out is silence: a frame taken late, after a slow
+            // delivery here, shows a peer that is alive, however old `last_rx_` looks.
+            if (!f && now >= last_rx_ + silence) {
                 end(session_outcome::lost,
                     "no frame from the peer for " +
                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(silence).count()) + " ms");

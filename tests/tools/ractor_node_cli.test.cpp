@@ -21,6 +21,8 @@ TEST_CASE("ractor-node: usage errors exit 2, like ractor-sim", "[tools][cli]") {
     CHECK(run_tool(RACTOR_NODE_BINARY, {}).status == 2);
     CHECK(run_tool(RACTOR_NODE_BINARY, {"serve", "--cookie", "c", "--calls", "-1"}).status == 2);
     CHECK(run_tool(RACTOR_NODE_BINARY, {"bench", "--cookie", "c"}).status == 2);
+    CHECK(run_tool(RACTOR_NODE_BINARY, {"serve", "--cookie", "c", "--tick-cost-us", "-5"}).status == 2);
+    CHECK(run_tool(RACTOR_NODE_BINARY, {"bench", "--cookie", "c", "--connect", "x", "--seconds", "1e3"}).status == 2);
     CHECK(run_tool(RACTOR_NODE_BINARY, {"--help"}).status == 0);
 }
 
@@ -42,6 +44,36 @@ TEST_CASE("ractor-node: serve with stdin on /dev/null keeps serving until SIGTER
     // The client's standard input is a pipe: closing it still stops the node.
     client.close_stdin();
     CHECK(client.wait() == 0);
+}
+
+/// The value of `key=` in a RESULT line; -1 if it is missing.
+long long result_field(const std::string& line, const std::string& key) {
+    const auto at = line.find(" " + key + "=");
+    return at == std::string::npos ? -1 : std::stoll(line.substr(at + key.size() + 2));
+}
+
+TEST_CASE("ractor-node: a flood against a slow bounded receiver reports what arrived and no false down",
+          "[tools][cli]") {
+    child_process server({RACTOR_NODE_BINARY, "serve", "--name", "slow", "--cookie", "c", "--tick-cost-us", "50",
+                          "--mailbox", "100"},
+                         child_stdin::pipe);
+    const std::string listening = server.wait_for("listening ");
+    REQUIRE(!listening.empty());
+    const auto flood = run_tool(RACTOR_NODE_BINARY, {"bench", "--cookie", "c", "--connect",
+                                                     listening.substr(std::string("listening ").size()),
+                                                     "--workload", "remote_flood", "--seconds", "1"});
+    INFO(flood.output);
+    REQUIRE(flood.status == 0);
+    const long long told_ok = result_field(flood.output, "told_ok");
+    const long long delivered = result_field(flood.output, "delivered");
+    CHECK(told_ok > 0);
+    CHECK(delivered > 0);
+    CHECK(delivered <= told_ok);
+    CHECK(result_field(flood.output, "lost") == told_ok - delivered);
+    // The receiver is slow, not dead: its session must stay up through the flood.
+    CHECK(result_field(flood.output, "downs") == 0);
+    server.close_stdin();
+    CHECK(server.wait() == 0);
 }
 
 #endif  // RACTOR_NODE_BINARY

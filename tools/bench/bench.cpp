@@ -15,7 +15,7 @@
 #include <ractor/asio_backend/runtime_host.hpp>
 #include <ractor/sim/world.hpp>
 
-#include "proc_status.hpp"
+#include "common/proc_status.hpp"
 #include "workload.hpp"
 
 namespace {
@@ -35,7 +35,7 @@ void run_asio(const workload& w, unsigned threads) {
     host.shutdown();
     std::printf("RESULT system=ractor-cpp workload=%.*s threads=%u %s peak_rss_kb=%" PRId64 "\n",
                 static_cast<int>(w.name.size()), w.name.data(), used, m.fields.c_str(),
-                ractor::bench::status_kb("VmHWM"));
+                ractor::tool::status_kb("VmHWM"));
 }
 
 /// Runs `w` on a simulated world seeded with `seed` and prints its RESULT line: messages per
@@ -53,7 +53,7 @@ void run_sim(const workload& w, std::uint64_t seed) {
                 " peak_rss_kb=%" PRId64 "\n",
                 static_cast<int>(w.name.size()), w.name.data(), seed, m.messages, m.seconds * 1e3,
                 m.messages / m.seconds, world.steps(), world.trace_hash(),
-                ractor::bench::status_kb("VmHWM"));
+                ractor::tool::status_kb("VmHWM"));
 }
 
 }  // namespace

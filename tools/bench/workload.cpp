@@ -16,7 +16,7 @@
 #include <ractor/ractor.hpp>
 #include <ractor/timers.hpp>
 
-#include "proc_status.hpp"
+#include "common/proc_status.hpp"
 
 namespace ractor::bench {
 
@@ -316,12 +316,12 @@ measurement run_idle(actor_system& sys) {
     std::vector<actor_ref<no_message>> refs;
     refs.reserve(idle_n);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    const std::int64_t rss0 = status_kb("VmRSS");
+    const std::int64_t rss0 = tool::status_kb("VmRSS");
     const std::int64_t t0 = now_ns();
     for (std::int64_t i = 0; i < idle_n; ++i) refs.push_back(sys.spawn(idle_actor{}));
     const std::int64_t t = now_ns() - t0;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const std::int64_t rss1 = status_kb("VmRSS");
+    const std::int64_t rss1 = tool::status_kb("VmRSS");
     // The actors stay alive until the system shuts down after the run.
     return {format("n=%ld rss_delta_kb=%ld bytes_per_actor_rss=%.0f", static_cast<long>(idle_n),
                    static_cast<long>(rss1 - rss0), (rss1 - rss0) * 1024.0 / idle_n),

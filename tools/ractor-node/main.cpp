@@ -1,14 +1,16 @@
 // ractor-node: one cluster node per process on the real runtime.
 //
 //   ractor-node serve --name n1 --cookie c [--listen 127.0.0.1:0] [--connect ADDR]...
-//                     [--expect K --calls N]
+//                     [--expect K --calls N] [--tick-cost-us U] [--mailbox M]
 //       Registers the actor "service" (ticks, counts, echoes) and puts it in the process
 //       group "members", dials every --connect address, and reports on stdout,
 //       one line each: "listening ADDR", "nodes A,B" and "members K" whenever they change,
 //       and, once K peers are up, "calls PEER ok=X failed=Y" after N echo calls to each.
 //       Runs until SIGINT or SIGTERM, or until its standard input closes when that is a pipe,
 //       a socket or a terminal (a parent's lifeline); /dev/null or a file does not stop it.
-//   ractor-node bench --connect ADDR --cookie c --workload remote_cast|remote_call [--count N]
+//       --tick-cost-us and --mailbox make a slow, bounded receiver for remote_flood.
+//   ractor-node bench --connect ADDR --cookie c --workload remote_cast|remote_call|remote_flood
+//                     [--count N] [--seconds S]
 //       Connects to a serving node and prints one RESULT line in the format of ../shared/peers.
 #include <poll.h>
 #include <signal.h>
@@ -20,7 +22,6 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -32,52 +33,15 @@
 #include "common/cli_values.hpp"
 #include "common/exit_status.hpp"
 #include "node_messages.hpp"
+#include "node_setup.hpp"
+#include "remote_bench.hpp"
+#include "service.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using ractor_node::service_message;
+using namespace ractor_node;
 namespace sm = ractor_node::service_msg;
-
-/// The type name every ractor-node registers its service messages under.
-constexpr const char* service_type = "ractor-node.service";
-
-/// Counts ticks and answers echoes.
-struct service : ractor::actor<service_message, std::int64_t> {
-    void handle(ractor::actor_ref<service_message>, service_message msg, std::int64_t& ticks) {
-        if (std::holds_alternative<sm::tick>(msg)) {
-            ++ticks;
-        } else if (auto* c = std::get_if<sm::count>(&msg)) {
-            c->port.send(ticks);
-            ticks = 0;
-        } else {
-            auto& e = std::get<sm::echo>(msg);
-            e.port.send(e.value);
-        }
-    }
-};
-
-struct common_flags {
-    std::string name;
-    std::string cookie;
-    unsigned threads = 2;
-};
-
-ractor::cluster::node_options node_options_for(const common_flags& f, std::string listen) {
-    ractor::cluster::node_options o;
-    o.name = f.name;
-    o.cookie = f.cookie;
-    o.listen_address = std::move(listen);
-    o.heartbeat_interval = 200ms;
-    o.node_down_timeout = 2s;
-    o.max_frame_size = std::size_t{8} << 20;
-    return o;
-}
-
-void say(const std::string& line) {
-    std::fputs((line + "\n").c_str(), stdout);
-    std::fflush(stdout);
-}
 
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
@@ -133,15 +97,26 @@ std::pair<int, int> call_peer(ractor::cluster::node& node, const std::string& pe
     return {ok, calls - ok};
 }
 
-int serve(const common_flags& f, const std::string& listen, const std::vector<std::string>& dial,
-          std::size_t expect, int calls) {
+/// What `serve` does beyond serving: whom to call, and how slow and bounded its service is.
+struct serve_settings {
+    std::string listen = "127.0.0.1:0";
+    std::vector<std::string> dial;
+    std::size_t expect = 0;
+    int calls = 0;
+    std::int64_t tick_cost_us = 0;
+    std::size_t mailbox = 0;  ///< the service's mailbox bound; 0: unbounded
+};
+
+int serve(const common_flags& f, const serve_settings& s) {
+    const auto& [listen, dial, expect, calls, tick_cost_us, mailbox] = s;
     stop_signal stop;
     ractor::asio_backend::runtime_host host({.threads = f.threads});
     ractor::actor_system sys(host.add_node(f.name));
     ractor::cluster::node node(sys, node_options_for(f, listen));
     node.register_message<service_message>(service_type);
     // Only actors of registered message types are mirrored to other nodes' process groups.
-    sys.groups().join("members", {sys.spawn(service{}, {}, {.name = "service"})});
+    sys.groups().join("members", {sys.spawn(service{}, std::chrono::microseconds(tick_cost_us),
+                                           {.name = "service", .mailbox_capacity = mailbox})});
     say("listening " + node.address());
     for (const auto& a : dial) node.connect(a);
 
@@ -166,85 +141,6 @@ int serve(const common_flags& f, const std::string& listen, const std::vector<st
     return ractor::tool::exit_status::passed;
 }
 
-/// Runs one remote workload from inside an actor (as the Erlang peer runs it in a process).
-struct bench_request {
-    std::string workload;
-    std::int64_t count;
-    ractor::actor_ref<service_message> target;
-    ractor::reply_port<std::string> port;
-};
-
-/// Never exits: waiting for it is how the driver pauses while the remote side catches up.
-struct idle_pacer : ractor::actor<int> {
-    void handle(ractor::actor_ref<int>, int, std::monostate&) {}
-};
-
-struct bench_driver : ractor::actor<bench_request> {
-    void handle(ractor::actor_ref<bench_request> self, bench_request r, std::monostate&) {
-        const auto t0 = std::chrono::steady_clock::now();
-        std::string error;
-        if (r.workload == "remote_cast") {
-            // A full proxy pushes back (mailbox_full): wait a moment and send the same tick again.
-            auto pacer = self.system().spawn(idle_pacer{});
-            for (std::int64_t i = 0; i < r.count; ++i) {
-                while (r.target.cast(sm::tick{i}) == ractor::send_status::mailbox_full) pacer.wait_for(std::chrono::microseconds(50));
-            }
-            pacer.stop();
-            auto seen = r.target.call([](ractor::reply_port<std::int64_t> p) { return service_message{sm::count{std::move(p)}}; });
-            if (!seen.ok() || seen.value() != r.count) error = "the server counted a different number of ticks";
-        } else {
-            for (std::int64_t i = 0; i < r.count && error.empty(); ++i) {
-                auto v = r.target.call([&](ractor::reply_port<std::int64_t> p) { return service_message{sm::echo{i, std::move(p)}}; });
-                if (!v.ok() || v.value() != i) error = "call " + std::to_string(i) + " failed";
-            }
-        }
-        const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
-        char line[256];
-        if (!error.empty()) {
-            r.port.send("ERROR " + error);
-        } else if (r.workload == "remote_cast") {
-            std::snprintf(line, sizeof line, "RESULT system=ractor-cpp workload=remote_cast msgs=%lld total_ms=%.1f msgs_per_s=%.0f",
-                          static_cast<long long>(r.count), ns / 1e6, r.count / (ns / 1e9));
-            r.port.send(line);
-        } else {
-            std::snprintf(line, sizeof line,
-                          "RESULT system=ractor-cpp workload=remote_call calls=%lld total_ms=%.1f calls_per_s=%.0f ns_per_call=%.0f",
-                          static_cast<long long>(r.count), ns / 1e6, r.count / (ns / 1e9), ns / r.count);
-            r.port.send(line);
-        }
-    }
-};
-
-int bench(const common_flags& f, const std::string& address, const std::string& workload, std::int64_t count) {
-    ractor::asio_backend::runtime_host host({.threads = f.threads});
-    ractor::actor_system sys(host.add_node(f.name));
-    ractor::cluster::node node(sys, node_options_for(f, ""));
-    node.register_message<service_message>(service_type);
-    node.connect(address);
-    for (int i = 0; i < 500 && node.nodes().empty(); ++i) std::this_thread::sleep_for(10ms);
-    if (node.nodes().empty()) {
-        std::fprintf(stderr, "ractor-node: no session with %s after 5 s\n", address.c_str());
-        return ractor::tool::exit_status::run_failed;
-    }
-    auto target = node.where_is<service_message>(node.nodes().front(), "service");
-    if (!target) {
-        std::fprintf(stderr, "ractor-node: %s\n", target.error().c_str());
-        return ractor::tool::exit_status::run_failed;
-    }
-    auto driver = sys.spawn(bench_driver{});
-    auto line = driver.call([&](ractor::reply_port<std::string> p) {
-        return bench_request{workload, count, target.value(), std::move(p)};
-    });
-    node.shutdown();
-    sys.shutdown();
-    if (!line.ok() || line.value().rfind("RESULT", 0) != 0) {
-        std::fprintf(stderr, "ractor-node: %s\n", line.ok() ? line.value().c_str() : "the benchmark did not finish");
-        return ractor::tool::exit_status::run_failed;
-    }
-    say(line.value() + " threads=" + std::to_string(f.threads));
-    return ractor::tool::exit_status::passed;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -264,24 +160,27 @@ int main(int argc, char** argv) {
     auto* serve_cmd = app.add_subcommand(
         "serve", "run a node until SIGINT, SIGTERM or the end of a piped standard input");
     add_common(serve_cmd, "node");
-    std::string listen = "127.0.0.1:0";
-    std::vector<std::string> dial;
-    std::size_t expect = 0;
-    int calls = 0;
-    serve_cmd->add_option("--listen", listen, "address to accept connections on");
-    serve_cmd->add_option("--connect", dial, "peer addresses to dial");
-    serve_cmd->add_option("--expect", expect, "peers to wait for before the echo calls")->check(count);
-    serve_cmd->add_option("--calls", calls, "echo calls to each peer's service")
+    serve_settings ss;
+    serve_cmd->add_option("--listen", ss.listen, "address to accept connections on");
+    serve_cmd->add_option("--connect", ss.dial, "peer addresses to dial");
+    serve_cmd->add_option("--expect", ss.expect, "peers to wait for before the echo calls")->check(count);
+    serve_cmd->add_option("--calls", ss.calls, "echo calls to each peer's service")
         ->check(ractor::tool::unsigned_integer(INT32_MAX));
+    serve_cmd->add_option("--tick-cost-us", ss.tick_cost_us, "busy CPU time per tick the service handles")
+        ->check(ractor::tool::unsigned_integer(1'000'000));
+    serve_cmd->add_option("--mailbox", ss.mailbox, "bound of the service's mailbox (0: unbounded)")->check(count);
 
     auto* bench_cmd = app.add_subcommand("bench", "measure remote casts or calls against a serving node");
     add_common(bench_cmd, "bench-client");
-    std::string address, workload = "remote_call";
-    std::int64_t n = 0;
-    bench_cmd->add_option("--connect", address, "the serving node's address")->required();
-    bench_cmd->add_option("--workload", workload)->check(CLI::IsMember({"remote_cast", "remote_call"}));
-    bench_cmd->add_option("--count", n, "messages or calls (default 1,000,000 casts or 100,000 calls)")
+    bench_settings bs;
+    bs.workload = "remote_call";
+    bench_cmd->add_option("--connect", bs.address, "the serving node's address")->required();
+    bench_cmd->add_option("--workload", bs.workload)
+        ->check(CLI::IsMember({"remote_cast", "remote_call", "remote_flood"}));
+    bench_cmd->add_option("--count", bs.count, "messages or calls (default 1,000,000 casts or 100,000 calls)")
         ->check(ractor::tool::unsigned_integer(INT64_MAX));
+    bench_cmd->add_option("--seconds", bs.seconds, "how long remote_flood floods (default 10)")
+        ->check(ractor::tool::unsigned_integer(3600));
 
     try {
         app.parse(argc, argv);
@@ -289,9 +188,9 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? exit_status::passed : exit_status::usage_error;
     }
     try {
-        if (serve_cmd->parsed()) return serve(f, listen, dial, expect, calls);
-        if (n == 0) n = workload == "remote_cast" ? 1'000'000 : 100'000;
-        return bench(f, address, workload, n);
+        if (serve_cmd->parsed()) return serve(f, ss);
+        if (bs.count == 0) bs.count = bs.workload == "remote_cast" ? 1'000'000 : 100'000;
+        return run_bench(f, bs);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ractor-node: %s\n", e.what());
         return exit_status::run_failed;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace ractor::bench {
+namespace ractor::tool {
 
 /// The value in kB of a `/proc/self/status` field such as "VmRSS" or "VmHWM"; -1 if absent.
 std::int64_t status_kb(std::string_view field);

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <string>
 
-namespace ractor::bench {
+namespace ractor::tool {
 
 std::int64_t status_kb(std::string_view field) {
     std::ifstream in("/proc/self/status");
