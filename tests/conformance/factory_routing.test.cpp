@@ -2,6 +2,7 @@
 // custom and rate-limited routing, and queue priorities.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
