@@ -214,3 +214,48 @@ CONFORMANCE_TEST("a discarded call_job fails its caller at once", "[factory]") {
     CHECK(stats_of(task_factory(f.actor())).discarded_for(factory::discard_reason::rate_limited) == 1);
     f.actor().stop_and_wait();
 }
+
+CONFORMANCE_TEST("a spec that cannot work is refused before anything starts", "[factory]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = sys.spawn(tally{});
+    auto no_workers = recorder_spec(log, 0, routing_mode::queuer);
+    CHECK_THROWS_AS(factory::spawn_factory(sys, std::move(no_workers)), std::invalid_argument);
+    auto no_router = recorder_spec(log, 2, routing_mode::custom);
+    CHECK_THROWS_AS(factory::spawn_factory(sys, std::move(no_router)), std::invalid_argument);
+    auto no_start = recorder_spec(log, 2, routing_mode::queuer);
+    no_start.discard.update = [](std::size_t n) { return n; };
+    CHECK_THROWS_AS(factory::spawn_factory(sys, std::move(no_start)), std::invalid_argument);
+    auto still = recorder_spec(log, 2, routing_mode::queuer);
+    still.route.limit = factory::rate_limit{.capacity = 1, .refill = 1, .interval = duration::zero()};
+    CHECK_THROWS_AS(factory::spawn_factory(sys, std::move(still)), std::invalid_argument);
+    CHECK(sys.alive_count() == 1);  // only the tally: no factory, no worker
+}
+
+CONFORMANCE_TEST("a worker that cannot start again fails the factory", "[factory]") {
+    struct fragile : factory::worker<int, task> {
+        tally_ref log;
+        std::monostate pre_start(factory::worker_id) {
+            note(log, "start");
+            if (fail_next) throw std::runtime_error("no second start");
+            return {};
+        }
+        void handle(factory::worker_id, task_job&, std::monostate&) { throw std::runtime_error("job broke"); }
+        bool fail_next = false;
+    };
+    actor_system sys(backend.add_node("n1"));
+    auto log = sys.spawn(tally{});
+    auto sup = sys.spawn(probe{});
+    int built = 0;
+    factory::factory_spec<fragile> spec{.workers = 1, .make_worker = [&built, log](factory::worker_id) {
+                                            fragile w;
+                                            w.log = log;
+                                            w.fail_next = built++ > 0;
+                                            return w;
+                                        }};
+    auto f = factory::spawn_factory(sys, std::move(spec), {.supervisor = sup});
+    f.dispatch(make_job(0, 1));
+    f.actor().wait();
+    auto seen = await_events(sup, 2);
+    CHECK(seen[1].what == supervision_event::kind::failed);
+    CHECK(seen[1].reason.find("no second start") != std::string::npos);
+}

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -295,11 +296,17 @@ void validate(const core_spec& spec) {
         throw std::invalid_argument("a dynamic discard limit needs a limit to start from");
     }
     if (!spec.spawn_worker) throw std::invalid_argument("a factory needs a way to start its workers");
+    const auto positive = [](duration d, const char* what) {
+        if (d <= duration::zero()) throw std::invalid_argument(std::string(what) + " must be positive");
+    };
+    if (spec.dead_man) positive(spec.dead_man->check_interval, "the dead-man's switch check interval");
+    if (spec.hooks.on_stats) positive(spec.hooks.stats_interval, "the stats interval");
+    if (spec.discard.update) positive(spec.discard.update_interval, "the discard limit's update interval");
+    if (spec.limit) positive(spec.limit->interval, "the rate limit's interval");
 }
 
 struct factory_actor : actor<factory_message, factory_state, core_spec> {
     factory_state pre_start(self_ref self, core_spec spec) {
-        validate(spec);
         factory_state s;
         s.spec = std::move(spec);
         s.queue = job_queue(s.spec.priorities);
@@ -369,6 +376,7 @@ void factory_actor::handle_supervisor_evt(self_ref self, const supervision_event
 }  // namespace
 
 actor_ref<factory_message> spawn_core(actor_system& system, core_spec spec, spawn_options options) {
+    validate(spec);
     return system.spawn(factory_actor{}, std::move(spec), std::move(options));
 }
 

@@ -6,9 +6,7 @@
 namespace ractor::factory::detail {
 
 leaky_bucket::leaky_bucket(rate_limit limit, time_point now) noexcept
-    : limit_(limit), tokens_(limit.capacity), last_refill_(now) {
-    if (limit_.interval <= duration::zero()) limit_.interval = duration(1);
-}
+    : limit_(limit), tokens_(limit.capacity), last_refill_(now) {}
 
 bool leaky_bucket::take(time_point now) noexcept {
     if (now > last_refill_) {

@@ -9,7 +9,7 @@
 namespace ractor::factory::detail {
 
 /// A leaky bucket: starts full, `refill` tokens come back every whole `interval` since the
-/// last refill, up to `capacity`.
+/// last refill, up to `capacity`. The interval must be positive (the factory checks it).
 class leaky_bucket {
 public:
     leaky_bucket(rate_limit limit, time_point now) noexcept;
