@@ -2,6 +2,7 @@
 // What the factory conformance suites share: a tally of lines that tests wait on, a worker
 // that notes what it runs (and can block at a gate or fail), and a spec built around them.
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -58,11 +59,14 @@ struct tally : actor<tally_message, tally_state> {
 using tally_ref = actor_ref<tally_message>;
 
 inline void note(const tally_ref& t, std::string text) { t.cast(tally_msg::line{std::move(text)}); }
-/// The lines starting with `prefix`, once there are at least `count` of them.
+/// The lines starting with `prefix`, once there are at least `count` of them; throws if
+/// they are not there within 30 s (virtual in the simulator), so a broken factory fails
+/// the test instead of hanging it.
 inline std::vector<std::string> await_lines(const tally_ref& t, const std::string& prefix, std::size_t count) {
     return t.call([&](reply_port<std::vector<std::string>> p) {
                 return tally_message{tally_msg::await_lines{prefix, count, std::move(p)}};
-            })
+            },
+                  std::chrono::seconds(30))
         .value();
 }
 
