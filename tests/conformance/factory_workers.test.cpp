@@ -259,3 +259,19 @@ CONFORMANCE_TEST("a worker that cannot start again fails the factory", "[factory
     CHECK(seen[1].what == supervision_event::kind::failed);
     CHECK(seen[1].reason.find("no second start") != std::string::npos);
 }
+
+CONFORMANCE_TEST("growing back before a removed worker stopped gives its place a worker again", "[factory]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = sys.spawn(tally{});
+    auto f = factory::spawn_factory(sys, recorder_spec(log, 2, routing_mode::round_robin));
+    f.resize(1);  // worker 1 is idle: told to stop at once
+    f.resize(2);  // back before (or after) it stopped
+    for (int v = 0; v < 4; ++v) f.dispatch(make_job(0, v));
+    auto done = await_lines(log, "done", 4);
+    CHECK(lines_with(done, "done w1").size() == 2);
+    CHECK(lines_with(done, "done w0").size() == 2);
+    auto s = stats_of(f);
+    CHECK(s.workers == 2);
+    CHECK(s.lost == 0);
+    f.actor().stop_and_wait();
+}

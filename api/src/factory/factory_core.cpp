@@ -52,6 +52,9 @@ struct factory_state {
     bool stopping = false;
 };
 
+/// True if the worker of `slot` can be handed a job now: alive, idle and not told to stop.
+bool can_take(const worker_slot& slot) { return slot.actor && !slot.busy && !slot.stop_sent; }
+
 bool is_queuer(routing_mode m) { return m == routing_mode::queuer || m == routing_mode::sticky_queuer; }
 
 time_point now_of(const self_ref& self) { return self.system().runtime().clock.now(); }
@@ -99,10 +102,10 @@ job_ptr next_job(factory_state& s, worker_slot& slot, time_point now) {
 
 /// Sends an idle worker its next job, or stops it if it is retiring and has none.
 void feed(const self_ref& self, factory_state& s, worker_slot& slot) {
-    if (slot.busy || !slot.actor) return;
+    if (!can_take(slot)) return;
     if (job_ptr job = next_job(s, slot, now_of(self))) {
         start_job(slot, std::move(job), now_of(self));
-    } else if (slot.retiring && !slot.stop_sent) {
+    } else if (slot.retiring) {
         slot.stop_sent = true;
         slot.actor.stop();
     }
@@ -145,7 +148,7 @@ worker_slot* sticky_worker(factory_state& s, const erased_job& job) {
 
 worker_slot* idle_worker(factory_state& s) {
     for (std::size_t i = 0; i < s.active; ++i) {
-        if (!s.slots[i].busy && s.slots[i].actor) return &s.slots[i];
+        if (can_take(s.slots[i])) return &s.slots[i];
     }
     return nullptr;
 }
@@ -160,7 +163,7 @@ bool route(const self_ref& self, factory_state& s, job_ptr job) {
     } else {
         target = &s.slots[pick(s, *job)];
     }
-    if (!target->busy && target->backlog.empty() && target->actor) {
+    if (can_take(*target) && target->backlog.empty()) {
         start_job(*target, std::move(job), now_of(self));
         return true;
     }
@@ -224,7 +227,7 @@ void grow(const self_ref& self, factory_state& s, std::size_t workers) {
         slot.retiring = false;
         // A worker told to stop is respawned by its exit event, as it is no longer retiring.
         if (!slot.actor) spawn_worker(self, s, id);
-        if (!slot.stop_sent) feed(self, s, slot);
+        feed(self, s, slot);
     }
 }
 
