@@ -55,8 +55,10 @@ struct factory_state {
 /// True if the worker of `slot` can be handed a job now: alive, idle and not told to stop.
 bool can_take(const worker_slot& slot) { return slot.actor && !slot.busy && !slot.stop_sent; }
 
+/// True for the modes that keep a factory-side queue.
 bool is_queuer(routing_mode m) { return m == routing_mode::queuer || m == routing_mode::sticky_queuer; }
 
+/// The factory's time, on its node's runtime clock.
 time_point now_of(const self_ref& self) { return self.system().runtime().clock.now(); }
 
 /// Counts `job` as discarded for `reason` and tells the discard handler; the job then goes.
@@ -65,6 +67,7 @@ void discard(factory_state& s, job_ptr job, discard_reason reason) {
     if (s.spec.on_discard) s.spec.on_discard(reason, *job);
 }
 
+/// Starts a new incarnation of worker `id` in its place, keeping the place's backlog.
 void spawn_worker(const self_ref& self, factory_state& s, worker_id id) {
     worker_slot& slot = s.slots[id];
     slot.generation = ++s.generations;
@@ -74,6 +77,7 @@ void spawn_worker(const self_ref& self, factory_state& s, worker_id id) {
     slot.actor = s.spec.spawn_worker(self, id, slot.generation);
 }
 
+/// True if `job` has waited past its ttl at `now`.
 bool expired(const erased_job& job, time_point now) {
     return job.options.ttl && now - job.arrived > *job.options.ttl;
 }
@@ -146,6 +150,7 @@ worker_slot* sticky_worker(factory_state& s, const erased_job& job) {
     return nullptr;
 }
 
+/// The first active worker that can take a job now, if any.
 worker_slot* idle_worker(factory_state& s) {
     for (std::size_t i = 0; i < s.active; ++i) {
         if (can_take(s.slots[i])) return &s.slots[i];
@@ -186,6 +191,7 @@ acceptance admit(const self_ref& self, factory_state& s, job_ptr job) {
     return {false, discard_reason::load_shed};
 }
 
+/// The counters now, with the depths and in-flight jobs counted over every place.
 factory_stats snapshot(const factory_state& s) {
     factory_stats out = s.stats;
     out.workers = s.active;
@@ -215,6 +221,7 @@ void trim_retired(factory_state& s) {
     while (s.slots.size() > s.active && !s.slots.back().actor && s.slots.back().backlog.empty()) s.slots.pop_back();
 }
 
+/// Adds places up to `workers`, keeping a retiring worker that is still there.
 void grow(const self_ref& self, factory_state& s, std::size_t workers) {
     const std::size_t old_active = s.active;
     s.active = workers;
@@ -231,6 +238,7 @@ void grow(const self_ref& self, factory_state& s, std::size_t workers) {
     }
 }
 
+/// Retires the places from `workers` on and routes their backlogs over the rest.
 void shrink(const self_ref& self, factory_state& s, std::size_t workers) {
     const std::size_t old_active = s.active;
     s.active = workers;
@@ -244,12 +252,14 @@ void shrink(const self_ref& self, factory_state& s, std::size_t workers) {
     for (auto& job : homeless) route(self, s, std::move(job));
 }
 
+/// Grows or shrinks the pool to `workers`, at least one.
 void resize(const self_ref& self, factory_state& s, std::size_t workers) {
     workers = std::max<std::size_t>(workers, 1);
     if (workers > s.active) grow(self, s, workers);
     else if (workers < s.active) shrink(self, s, workers);
 }
 
+/// A worker's report of a finished job; one from an earlier incarnation is ignored.
 void on_finished(const self_ref& self, factory_state& s, const factory_msg::finished& f) {
     if (f.id >= s.slots.size() || s.slots[f.id].generation != f.generation || !s.slots[f.id].busy) return;
     worker_slot& slot = s.slots[f.id];
@@ -261,6 +271,7 @@ void on_finished(const self_ref& self, factory_state& s, const factory_msg::fini
     finish_drain_if_done(self, s);
 }
 
+/// The dead-man's switch: reports (and kills, if asked) workers busy past the threshold.
 void check_stuck(factory_state& s, time_point now) {
     const dead_mans_switch& dms = *s.spec.dead_man;
     for (std::size_t id = 0; id < s.slots.size(); ++id) {
@@ -273,6 +284,7 @@ void check_stuck(factory_state& s, time_point now) {
     }
 }
 
+/// Runs what a periodic timer of the factory is for.
 void on_tick(const self_ref& self, factory_state& s, factory_msg::tick::kind what) {
     switch (what) {
         case factory_msg::tick::kind::dead_mans_switch: check_stuck(s, now_of(self)); break;
@@ -281,6 +293,7 @@ void on_tick(const self_ref& self, factory_state& s, factory_msg::tick::kind wha
     }
 }
 
+/// Starts the periodic timers the spec asks for (they end with the factory).
 void start_ticks(const self_ref& self, const factory_state& s) {
     auto every = [&](duration period, factory_msg::tick::kind what) {
         send_interval(self, period, [what] { return factory_message{factory_msg::tick{what}}; });
@@ -290,6 +303,7 @@ void start_ticks(const self_ref& self, const factory_state& s) {
     if (s.spec.discard.update) every(s.spec.discard.update_interval, factory_msg::tick::kind::discard_limit);
 }
 
+/// Throws `std::invalid_argument` for a spec that cannot work.
 void validate(const core_spec& spec) {
     if (spec.workers == 0) throw std::invalid_argument("a factory needs at least one worker");
     if (spec.mode == routing_mode::custom && !spec.custom) {
