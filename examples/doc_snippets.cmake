@@ -1,8 +1,8 @@
-# The ```cpp blocks of docs/semantics.md and docs/supervision.md are whole translation units:
+# The ```cpp blocks of docs/semantics.md, docs/supervision.md and docs/factory.md are whole translation units:
 # each is written to the build tree at configure time and compiled (not linked) into the
 # object library `ractor_doc_snippets`, so that a snippet that stops compiling breaks the build.
 # A snippet that is a Catch2 test is compiled only where Catch2 and rapidcheck are found.
-set(ractor_snippet_docs semantics supervision)
+set(ractor_snippet_docs semantics supervision factory)
 find_package(Catch2 2 QUIET)
 find_package(rapidcheck QUIET)
 

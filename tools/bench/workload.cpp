@@ -17,6 +17,7 @@
 #include <ractor/timers.hpp>
 
 #include "common/proc_status.hpp"
+#include "factory_workload.hpp"
 
 namespace ractor::bench {
 
@@ -392,6 +393,10 @@ const std::vector<workload>& workloads() {
         {"fanin", &run_fanin, true},
         {"skynet", &run_skynet, true},
         {"call", &run_call, true},
+        // Not peers' workloads: the factory beside plain actors doing the same jobs.
+        {"factory_rr", &run_factory_round_robin, true},
+        {"factory_queuer", &run_factory_queuer, true},
+        {"factory_plain", &run_factory_plain, true},
         // Both measure wall-clock behaviour (sleeps, real lateness): asio only.
         {"idle", &run_idle, false},
         {"timers", &run_timers, false},

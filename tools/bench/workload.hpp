@@ -32,7 +32,7 @@ struct workload {
     bool on_sim;
 };
 
-/// Every workload, in the peers' order: pingpong, fanin, skynet, call, idle, timers.
+/// Every workload: the peers' (pingpong, fanin, skynet, call, idle, timers) and the factory ones.
 const std::vector<workload>& workloads();
 
 }  // namespace ractor::bench
