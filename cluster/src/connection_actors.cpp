@@ -8,12 +8,11 @@
 
 namespace ractor::cluster::detail {
 
-namespace {
-
-/// Parks the calling actor for `d` on the runtime clock (a kill interrupts it).
 void pause(const runtime& rt, duration d) {
     ractor::detail::park_here(rt.executor, rt.executor.prepare_park(), rt.clock.now() + d);
 }
+
+namespace {
 
 /// What a connection actor is given: an accepted connection, or an address to dial.
 struct connection_args {

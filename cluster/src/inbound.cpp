@@ -60,6 +60,13 @@ void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
     for (const auto& tag : tags) send_reply_error(via, as_u64(tag, "replies"), error);
 }
 
+bool node_core::room_for(const json& body) const {
+    const auto to = body.find("to");
+    if (to == body.end() || !to->is_number_unsigned()) return true;
+    auto target = sys.find(to->get<std::uint64_t>());
+    return !target || target->cell()->has_room();
+}
+
 void node_core::answer_lookup(const std::shared_ptr<link>& via, const json& body) {
     json reply{{"tag", u64_field(body, "tag")}, {"found", false}};
     if (auto a = sys.where_is(string_field(body, "name", max_actor_name_size)); a && a->id().node == sys.node_id()) {

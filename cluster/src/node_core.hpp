@@ -191,6 +191,10 @@ public:
 
     // ---- frames a session received ----
     void deliver(const std::shared_ptr<link>& via, const json& body);
+    /// False while the local actor a message frame is for has a full mailbox; true when
+    /// there is room, or when `deliver` will refuse the frame anyway (no such actor, a
+    /// malformed body).
+    bool room_for(const json& body) const;
     void answer_lookup(const std::shared_ptr<link>& via, const json& body);
     void apply_pg(peer_state& peer, frame_type type, const json& body);
     void remote_exit(peer_state& peer, std::uint64_t id, const std::string& reason);
@@ -277,6 +281,9 @@ json encode_members(const node_core& core, const std::vector<any_actor_ref>& act
 any_actor_ref spawn_agent(node_core& core);
 /// Tells the agent a session with `peer` came up (send it a snapshot) or went down.
 void agent_session(const any_actor_ref& agent, const std::string& peer, bool up);
+
+/// Parks the calling actor for `d` on the runtime clock (a kill interrupts it).
+void pause(const runtime& rt, duration d);
 
 /// Spawns the acceptor on `l`, and session actors.
 any_actor_ref spawn_acceptor(node_core& core, listener& l);

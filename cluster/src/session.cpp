@@ -22,6 +22,9 @@ struct session_end {
 /// A reason a peer gives is logged, not trusted: cut to this many bytes.
 constexpr std::size_t max_reason_size = 1024;
 
+/// How often a session held back by a full mailbox looks again (no wake-up on room exists).
+constexpr duration room_poll_interval = std::chrono::milliseconds(1);
+
 class session {
 public:
     session(node_core& core, std::shared_ptr<connection> conn, bool dialler)
@@ -182,11 +185,10 @@ private:
     // ---- the open session ---------------------------------------------------------------
 
     void serve() {
-        const duration beat = core_.opts.heartbeat_interval;
         const duration silence = core_.opts.node_down_timeout;
-        time_point next_beat = rt_.clock.now() + beat;
+        next_beat_ = rt_.clock.now() + core_.opts.heartbeat_interval;
         for (;;) {
-            const time_point deadline = std::min(next_beat, last_rx_ + silence);
+            const time_point deadline = std::min(next_beat_, last_rx_ + silence);
             const std::optional<frame> f = next(deadline);
             if (f) dispatch(*f);
             const time_point now = rt_.clock.now();
@@ -197,10 +199,24 @@ private:
                     "no frame from the peer for " +
                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(silence).count()) + " ms");
             }
-            if (now >= next_beat) {
-                link_->send(frame_type::heartbeat, json::object());
-                next_beat = now + beat;
-            }
+            beat_if_due(now);
+        }
+    }
+
+    void beat_if_due(time_point now) {
+        if (now < next_beat_) return;
+        link_->send(frame_type::heartbeat, json::object());
+        next_beat_ = now + core_.opts.heartbeat_interval;
+    }
+
+    /// Back-pressure from a full mailbox to the peer: holds the message, and so stops
+    /// reading, until its actor has room, rather than dropping a cast the peer was told
+    /// was sent. The peer's queue then fills and its senders wait or are refused. The
+    /// session keeps beating meanwhile, so the peer sees a busy node, not a dead one.
+    void wait_for_room(const json& body) {
+        while (!core_.room_for(body)) {
+            beat_if_due(rt_.clock.now());
+            pause(rt_, room_poll_interval);
         }
     }
 
@@ -208,7 +224,10 @@ private:
         const json& b = f.body;
         switch (f.type) {
             case frame_type::heartbeat: return;
-            case frame_type::message: core_.deliver(link_, b); return;
+            case frame_type::message:
+                wait_for_room(b);
+                core_.deliver(link_, b);
+                return;
             case frame_type::reply:
                 if (auto p = link_->take_pending(u64_field(b, "tag"))) p->complete(field(b, "value"));
                 return;
@@ -254,6 +273,7 @@ private:
     handshake_failure failure_ = handshake_failure::by_peer;
     std::uint64_t expected_seq_ = 0;
     time_point last_rx_{};
+    time_point next_beat_{};
     std::string peer_name_;
     peer_state* peer_ = nullptr;
 };

@@ -105,6 +105,12 @@ public:
     /// Throws spawn_error with the exception text if pre_start threw.
     void start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor, bool trap_exit);
 
+    /// True if a cast now would find room in the mailbox (always, for an unbounded one). A
+    /// hint for a sender that would rather wait than be refused: another may take the room.
+    bool has_room() const noexcept {
+        return mailbox_capacity_ == 0 || queued_.load(std::memory_order_relaxed) < mailbox_capacity_;
+    }
+
     /// Records a trace event about this cell if tracing is on.
     void trace(trace_kind kind, std::uint64_t peer = 0, std::uint64_t value = 0,
                std::string_view text = {}) const;
