@@ -8,6 +8,7 @@
 
 #include <ractor/actor_system.hpp>
 #include <ractor/buggify.hpp>
+#include <ractor/detail/sync_here.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/rpc.hpp>
 
@@ -46,6 +47,16 @@ cell_base* current_cell() noexcept { return current; }
 
 current_cell_keeper::current_cell_keeper() noexcept : saved_(current) {}
 current_cell_keeper::~current_cell_keeper() { current = saved_; }
+
+void pass_sync_point(fault_injector& faults, sync_point where) {
+    cell_base* const me = current;
+    faults.at_sync_point(where);
+    current = me;
+}
+
+void at_caller_sync_point(sync_point where) {
+    if (current != nullptr) at_sync_point(current->rt(), where);
+}
 
 const runtime& caller_runtime(const cell_base& fallback) noexcept {
     return current ? current->rt() : fallback.rt();
@@ -110,6 +121,7 @@ send_status cell_base::push_message(envelope* e) {
         delete e;
         return refused;
     }
+    at_sync_point(rt_, sync_point::admission);
     e->sender = current ? current->id_.local : 0;
     if (rt_.trace) trace(trace_kind::send, e->sender);
     mailbox_.push(e);
@@ -134,6 +146,7 @@ void cell_base::notify() {
 
 void cell_base::stop(std::string_view reason) {
     if (status() >= actor_status::stopping) return;
+    at_sync_point(rt_, sync_point::status_change);
     {
         std::lock_guard g(lock_);
         if (stop_requested_.load(std::memory_order_relaxed)) return;
@@ -147,6 +160,7 @@ void cell_base::stop(std::string_view reason) {
 void cell_base::kill(std::string_view reason) {
     // A stopping actor can still be killed: that cuts a blocked post_stop short.
     if (status() == actor_status::stopped) return;
+    at_sync_point(rt_, sync_point::status_change);
     park_token parked;
     {
         std::lock_guard g(lock_);
@@ -175,6 +189,7 @@ std::string cell_base::kill_reason() const {
 }
 
 void cell_base::drain() {
+    at_sync_point(rt_, sync_point::status_change);
     auto expected = actor_status::running;
     if (status_.compare_exchange_strong(expected, actor_status::draining)) {
         trace(trace_kind::signal, 0, 0, "drain");
@@ -214,6 +229,7 @@ bool cell_base::link_to(cell_base& supervisor) {
         if (!supervisor.accepts_children()) return false;
         supervisor.children_.emplace_back(this);
     }
+    at_sync_point(rt_, sync_point::link_change);
     // An exiting cell keeps its supervisor: exit() reads supervisor_ under this lock after
     // the status moved to stopping, so the one it tells is the one it already had.
     cell_ptr old;
@@ -238,6 +254,7 @@ bool cell_base::link_to(cell_base& supervisor) {
 }
 
 void cell_base::unlink() {
+    at_sync_point(rt_, sync_point::link_change);
     cell_ptr old;
     {
         std::lock_guard g(lock_);
@@ -250,6 +267,7 @@ void cell_base::unlink() {
 }
 
 void cell_base::add_monitor(cell_base& watcher) {
+    at_sync_point(rt_, sync_point::link_change);
     bool gone;
     {
         std::lock_guard g(lock_);
@@ -396,6 +414,7 @@ void cell_base::run(std::size_t budget) noexcept {
                 continue;
             }
             if (status() == actor_status::draining) {
+                at_sync_point(rt_, sync_point::drain_check);
                 exit(exit_kind::stopped, std::string(exit_reason::normal));
             }
             break;
@@ -423,6 +442,7 @@ void cell_base::drop_queued() noexcept {
 void cell_base::exit(exit_kind kind, std::string reason) {
     status_.store(actor_status::stopping, std::memory_order_release);
     trace(trace_kind::stop, 0, static_cast<std::uint64_t>(kind), reason);
+    at_sync_point(rt_, sync_point::exit_step);
     system_.actor_stopping(*this);
     drop_queued();
     if (kind != exit_kind::killed) {
@@ -450,6 +470,7 @@ void cell_base::exit(exit_kind kind, std::string reason) {
     std::vector<cell_ptr> children;
     std::vector<cell_ptr> monitors;
     cell_ptr supervisor;
+    at_sync_point(rt_, sync_point::link_change);
     {
         std::lock_guard g(lock_);
         children.swap(children_);
@@ -484,6 +505,7 @@ void cell_base::exit(exit_kind kind, std::string reason) {
 
     // Once forgotten, the system may go, and with it a runtime view this actor ran on: from
     // then on only the executor, which outlives both, is used.
+    at_sync_point(rt_, sync_point::exit_step);
     trace(trace_kind::terminate);
     executor& waker = rt_.executor;
     std::vector<park_token> waiters;

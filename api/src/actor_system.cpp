@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include <ractor/detail/sync_here.hpp>
 #include <ractor/errors.hpp>
 
 namespace ractor {
@@ -146,6 +147,7 @@ void actor_system::actor_stopping(const detail::cell_base& cell) {
 
 void actor_system::register_name(std::string name, const any_actor_ref& actor) {
     if (&actor.system() != this) throw std::invalid_argument("register_name: the actor lives on another node");
+    detail::at_sync_point(rt_, sync_point::registry);
     std::lock_guard g(mutex_);
     const std::string held = actor.cell()->name();
     if (auto it = names_.find(held); !held.empty() && it != names_.end() && it->second == actor.cell()) {
@@ -161,6 +163,7 @@ void actor_system::register_name(std::string name, const any_actor_ref& actor) {
 }
 
 bool actor_system::unregister_name(std::string_view name) {
+    detail::at_sync_point(rt_, sync_point::registry);
     std::lock_guard g(mutex_);
     auto it = names_.find(name);
     if (it == names_.end()) return false;
@@ -179,6 +182,7 @@ void actor_system::forget(const detail::cell_base& cell) {
 }
 
 std::optional<any_actor_ref> actor_system::where_is(std::string_view name) const {
+    detail::at_sync_point(rt_, sync_point::registry);
     std::lock_guard g(mutex_);
     auto it = names_.find(name);
     if (it == names_.end()) return std::nullopt;
