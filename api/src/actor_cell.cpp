@@ -107,17 +107,24 @@ void cell_base::trace(trace_kind kind, std::uint64_t peer, std::uint64_t value,
 
 // ---- sending --------------------------------------------------------------------------
 
+// Invariant: a send that returns ok is handled unless the actor stops or is killed (which
+// drop what is queued). Admission and enqueue are two steps, so a drain can take effect
+// between them: the send is counted in queued_ before it reads the status, and a draining
+// actor exits only when queued_ is zero, so it waits for every send it admitted. Both sides
+// use sequentially consistent operations (a store-load pattern on queued_ and status_).
 send_status cell_base::push_message(envelope* e) {
-    const actor_status st = status();
+    const std::size_t ahead = queued_.fetch_add(1, std::memory_order_seq_cst);
+    const actor_status st = status_.load(std::memory_order_seq_cst);
     send_status refused = st >= actor_status::stopping ? send_status::stopped
                           : st == actor_status::draining ? send_status::draining
                                                          : send_status::ok;
-    if (refused == send_status::ok && mailbox_capacity_ != 0 &&
-        queued_.fetch_add(1, std::memory_order_relaxed) >= mailbox_capacity_) {
-        queued_.fetch_sub(1, std::memory_order_relaxed);
+    if (refused == send_status::ok && mailbox_capacity_ != 0 && ahead >= mailbox_capacity_) {
         refused = send_status::mailbox_full;
     }
     if (refused != send_status::ok) {
+        queued_.fetch_sub(1, std::memory_order_seq_cst);
+        // A draining actor may have seen this send counted and gone idle waiting for it.
+        if (st == actor_status::draining || status() == actor_status::draining) notify();
         delete e;
         return refused;
     }
@@ -186,6 +193,10 @@ std::string cell_base::kill_reason() const {
     std::lock_guard g(lock_);
     // Empty when a park was interrupted without a kill (the runtime shutting down).
     return kill_reason_.empty() ? std::string(exit_reason::killed) : kill_reason_;
+}
+
+bool cell_base::drained() const noexcept {
+    return status() == actor_status::draining && queued_.load(std::memory_order_seq_cst) == 0;
 }
 
 void cell_base::drain() {
@@ -356,15 +367,15 @@ bool cell_base::guarded(F&& callback) {
 bool cell_base::has_work() const noexcept {
     if (status() == actor_status::stopped) return !mailbox_.empty() || !events_.empty();
     return kill_requested_.load(std::memory_order_acquire) ||
-           stop_requested_.load(std::memory_order_acquire) || post_start_pending_ ||
-           status() == actor_status::draining || !events_.empty() || !mailbox_.empty();
+           stop_requested_.load(std::memory_order_acquire) || post_start_pending_ || drained() ||
+           !events_.empty() || !mailbox_.empty();
 }
 
 bool cell_base::has_work_released() const noexcept {
     if (mailbox_.pushed_since_drained() || events_.pushed_since_drained()) return true;
     if (status() == actor_status::stopped) return false;
     return kill_requested_.load(std::memory_order_acquire) || stop_requested_.load(std::memory_order_acquire) ||
-           status() == actor_status::draining;
+           drained();
 }
 
 void cell_base::run(std::size_t budget) noexcept {
@@ -400,7 +411,7 @@ void cell_base::run(std::size_t budget) noexcept {
             }
             if (auto* n = mailbox_.pop()) {
                 std::unique_ptr<envelope> msg(static_cast<envelope*>(n));
-                if (mailbox_capacity_ != 0) queued_.fetch_sub(1, std::memory_order_relaxed);
+                queued_.fetch_sub(1, std::memory_order_relaxed);
                 trace(trace_kind::receive, msg->sender);
                 if (!guarded([&] {
                         ++invocations_;
@@ -415,7 +426,9 @@ void cell_base::run(std::size_t budget) noexcept {
             }
             if (status() == actor_status::draining) {
                 at_sync_point(rt_, sync_point::drain_check);
-                exit(exit_kind::stopped, std::string(exit_reason::normal));
+                // A send admitted before the drain may still be on its way: its enqueue
+                // schedules this cell again, and the exit waits for it.
+                if (drained()) exit(exit_kind::stopped, std::string(exit_reason::normal));
             }
             break;
         }

@@ -130,10 +130,15 @@ void actor_system::start(const detail::cell_ptr& cell, const spawn_options& opti
     if (cell->status() < actor_status::stopping) shard.cells.emplace(cell->id().local, cell);
 }
 
+// Invariant: no name stays registered to an actor that entered stopping. register_name
+// checks that the actor is alive and sets its name under mutex_; the exit moves the status
+// to stopping first and then reads the name here, also under mutex_: either this sees the
+// name, or the registration sees the actor stopping and refuses. Reading the name before
+// taking mutex_ let a registration in progress slip between the read and the erase.
 void actor_system::release_name(const detail::cell_base& cell) {
+    std::lock_guard g(mutex_);
     const std::string name = cell.name();
     if (name.empty()) return;
-    std::lock_guard g(mutex_);
     auto it = names_.find(name);
     if (it != names_.end() && it->second.get() == &cell) names_.erase(it);
 }
