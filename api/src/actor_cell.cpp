@@ -8,6 +8,7 @@
 
 #include <ractor/actor_system.hpp>
 #include <ractor/buggify.hpp>
+#include <ractor/detail/sync_here.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/rpc.hpp>
 
@@ -46,6 +47,16 @@ cell_base* current_cell() noexcept { return current; }
 
 current_cell_keeper::current_cell_keeper() noexcept : saved_(current) {}
 current_cell_keeper::~current_cell_keeper() { current = saved_; }
+
+void pass_sync_point(fault_injector& faults, sync_point where) {
+    cell_base* const me = current;
+    faults.at_sync_point(where);
+    current = me;
+}
+
+void at_caller_sync_point(sync_point where) {
+    if (current != nullptr) at_sync_point(current->rt(), where);
+}
 
 const runtime& caller_runtime(const cell_base& fallback) noexcept {
     return current ? current->rt() : fallback.rt();
@@ -96,20 +107,28 @@ void cell_base::trace(trace_kind kind, std::uint64_t peer, std::uint64_t value,
 
 // ---- sending --------------------------------------------------------------------------
 
+// Invariant: a send that returns ok is handled unless the actor stops or is killed (which
+// drop what is queued). Admission and enqueue are two steps, so a drain can take effect
+// between them: the send is counted in queued_ before it reads the status, and a draining
+// actor exits only when queued_ is zero, so it waits for every send it admitted. Both sides
+// use sequentially consistent operations (a store-load pattern on queued_ and status_).
 send_status cell_base::push_message(envelope* e) {
-    const actor_status st = status();
+    const std::size_t ahead = queued_.fetch_add(1, std::memory_order_seq_cst);
+    const actor_status st = status_.load(std::memory_order_seq_cst);
     send_status refused = st >= actor_status::stopping ? send_status::stopped
                           : st == actor_status::draining ? send_status::draining
                                                          : send_status::ok;
-    if (refused == send_status::ok && mailbox_capacity_ != 0 &&
-        queued_.fetch_add(1, std::memory_order_relaxed) >= mailbox_capacity_) {
-        queued_.fetch_sub(1, std::memory_order_relaxed);
+    if (refused == send_status::ok && mailbox_capacity_ != 0 && ahead >= mailbox_capacity_) {
         refused = send_status::mailbox_full;
     }
     if (refused != send_status::ok) {
+        queued_.fetch_sub(1, std::memory_order_seq_cst);
+        // A draining actor may have seen this send counted and gone idle waiting for it.
+        if (st == actor_status::draining || status() == actor_status::draining) notify();
         delete e;
         return refused;
     }
+    at_sync_point(rt_, sync_point::admission);
     e->sender = current ? current->id_.local : 0;
     if (rt_.trace) trace(trace_kind::send, e->sender);
     mailbox_.push(e);
@@ -134,6 +153,7 @@ void cell_base::notify() {
 
 void cell_base::stop(std::string_view reason) {
     if (status() >= actor_status::stopping) return;
+    at_sync_point(rt_, sync_point::status_change);
     {
         std::lock_guard g(lock_);
         if (stop_requested_.load(std::memory_order_relaxed)) return;
@@ -147,6 +167,7 @@ void cell_base::stop(std::string_view reason) {
 void cell_base::kill(std::string_view reason) {
     // A stopping actor can still be killed: that cuts a blocked post_stop short.
     if (status() == actor_status::stopped) return;
+    at_sync_point(rt_, sync_point::status_change);
     park_token parked;
     {
         std::lock_guard g(lock_);
@@ -174,7 +195,12 @@ std::string cell_base::kill_reason() const {
     return kill_reason_.empty() ? std::string(exit_reason::killed) : kill_reason_;
 }
 
+bool cell_base::drained() const noexcept {
+    return status() == actor_status::draining && queued_.load(std::memory_order_seq_cst) == 0;
+}
+
 void cell_base::drain() {
+    at_sync_point(rt_, sync_point::status_change);
     auto expected = actor_status::running;
     if (status_.compare_exchange_strong(expected, actor_status::draining)) {
         trace(trace_kind::signal, 0, 0, "drain");
@@ -214,6 +240,7 @@ bool cell_base::link_to(cell_base& supervisor) {
         if (!supervisor.accepts_children()) return false;
         supervisor.children_.emplace_back(this);
     }
+    at_sync_point(rt_, sync_point::link_change);
     // An exiting cell keeps its supervisor: exit() reads supervisor_ under this lock after
     // the status moved to stopping, so the one it tells is the one it already had.
     cell_ptr old;
@@ -238,6 +265,7 @@ bool cell_base::link_to(cell_base& supervisor) {
 }
 
 void cell_base::unlink() {
+    at_sync_point(rt_, sync_point::link_change);
     cell_ptr old;
     {
         std::lock_guard g(lock_);
@@ -250,6 +278,7 @@ void cell_base::unlink() {
 }
 
 void cell_base::add_monitor(cell_base& watcher) {
+    at_sync_point(rt_, sync_point::link_change);
     bool gone;
     {
         std::lock_guard g(lock_);
@@ -338,15 +367,15 @@ bool cell_base::guarded(F&& callback) {
 bool cell_base::has_work() const noexcept {
     if (status() == actor_status::stopped) return !mailbox_.empty() || !events_.empty();
     return kill_requested_.load(std::memory_order_acquire) ||
-           stop_requested_.load(std::memory_order_acquire) || post_start_pending_ ||
-           status() == actor_status::draining || !events_.empty() || !mailbox_.empty();
+           stop_requested_.load(std::memory_order_acquire) || post_start_pending_ || drained() ||
+           !events_.empty() || !mailbox_.empty();
 }
 
 bool cell_base::has_work_released() const noexcept {
     if (mailbox_.pushed_since_drained() || events_.pushed_since_drained()) return true;
     if (status() == actor_status::stopped) return false;
     return kill_requested_.load(std::memory_order_acquire) || stop_requested_.load(std::memory_order_acquire) ||
-           status() == actor_status::draining;
+           drained();
 }
 
 void cell_base::run(std::size_t budget) noexcept {
@@ -382,7 +411,7 @@ void cell_base::run(std::size_t budget) noexcept {
             }
             if (auto* n = mailbox_.pop()) {
                 std::unique_ptr<envelope> msg(static_cast<envelope*>(n));
-                if (mailbox_capacity_ != 0) queued_.fetch_sub(1, std::memory_order_relaxed);
+                queued_.fetch_sub(1, std::memory_order_relaxed);
                 trace(trace_kind::receive, msg->sender);
                 if (!guarded([&] {
                         ++invocations_;
@@ -396,7 +425,10 @@ void cell_base::run(std::size_t budget) noexcept {
                 continue;
             }
             if (status() == actor_status::draining) {
-                exit(exit_kind::stopped, std::string(exit_reason::normal));
+                at_sync_point(rt_, sync_point::drain_check);
+                // A send admitted before the drain may still be on its way: its enqueue
+                // schedules this cell again, and the exit waits for it.
+                if (drained()) exit(exit_kind::stopped, std::string(exit_reason::normal));
             }
             break;
         }
@@ -423,6 +455,7 @@ void cell_base::drop_queued() noexcept {
 void cell_base::exit(exit_kind kind, std::string reason) {
     status_.store(actor_status::stopping, std::memory_order_release);
     trace(trace_kind::stop, 0, static_cast<std::uint64_t>(kind), reason);
+    at_sync_point(rt_, sync_point::exit_step);
     system_.actor_stopping(*this);
     drop_queued();
     if (kind != exit_kind::killed) {
@@ -450,6 +483,7 @@ void cell_base::exit(exit_kind kind, std::string reason) {
     std::vector<cell_ptr> children;
     std::vector<cell_ptr> monitors;
     cell_ptr supervisor;
+    at_sync_point(rt_, sync_point::link_change);
     {
         std::lock_guard g(lock_);
         children.swap(children_);
@@ -484,6 +518,7 @@ void cell_base::exit(exit_kind kind, std::string reason) {
 
     // Once forgotten, the system may go, and with it a runtime view this actor ran on: from
     // then on only the executor, which outlives both, is used.
+    at_sync_point(rt_, sync_point::exit_step);
     trace(trace_kind::terminate);
     executor& waker = rt_.executor;
     std::vector<park_token> waiters;

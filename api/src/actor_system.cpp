@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include <ractor/detail/sync_here.hpp>
 #include <ractor/errors.hpp>
 
 namespace ractor {
@@ -129,10 +130,15 @@ void actor_system::start(const detail::cell_ptr& cell, const spawn_options& opti
     if (cell->status() < actor_status::stopping) shard.cells.emplace(cell->id().local, cell);
 }
 
+// Invariant: no name stays registered to an actor that entered stopping. register_name
+// checks that the actor is alive and sets its name under mutex_; the exit moves the status
+// to stopping first and then reads the name here, also under mutex_: either this sees the
+// name, or the registration sees the actor stopping and refuses. Reading the name before
+// taking mutex_ let a registration in progress slip between the read and the erase.
 void actor_system::release_name(const detail::cell_base& cell) {
+    std::lock_guard g(mutex_);
     const std::string name = cell.name();
     if (name.empty()) return;
-    std::lock_guard g(mutex_);
     auto it = names_.find(name);
     if (it != names_.end() && it->second.get() == &cell) names_.erase(it);
 }
@@ -146,6 +152,7 @@ void actor_system::actor_stopping(const detail::cell_base& cell) {
 
 void actor_system::register_name(std::string name, const any_actor_ref& actor) {
     if (&actor.system() != this) throw std::invalid_argument("register_name: the actor lives on another node");
+    detail::at_sync_point(rt_, sync_point::registry);
     std::lock_guard g(mutex_);
     const std::string held = actor.cell()->name();
     if (auto it = names_.find(held); !held.empty() && it != names_.end() && it->second == actor.cell()) {
@@ -161,6 +168,7 @@ void actor_system::register_name(std::string name, const any_actor_ref& actor) {
 }
 
 bool actor_system::unregister_name(std::string_view name) {
+    detail::at_sync_point(rt_, sync_point::registry);
     std::lock_guard g(mutex_);
     auto it = names_.find(name);
     if (it == names_.end()) return false;
@@ -179,6 +187,7 @@ void actor_system::forget(const detail::cell_base& cell) {
 }
 
 std::optional<any_actor_ref> actor_system::where_is(std::string_view name) const {
+    detail::at_sync_point(rt_, sync_point::registry);
     std::lock_guard g(mutex_);
     auto it = names_.find(name);
     if (it == names_.end()) return std::nullopt;

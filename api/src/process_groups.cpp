@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <ractor/detail/actor_cell.hpp>
+#include <ractor/detail/sync_here.hpp>
 #include <ractor/supervision_event.hpp>
 
 namespace ractor {
@@ -77,6 +78,7 @@ void process_groups::prune(std::string_view scope_name, std::string_view group_n
 }
 
 void process_groups::join(std::string_view group, const std::vector<any_actor_ref>& actors, std::string_view scope) {
+    detail::at_caller_sync_point(sync_point::group_change);
     std::lock_guard lock(mutex_);
     std::vector<any_actor_ref> joined;
     for (const auto& a : actors) {
@@ -93,6 +95,7 @@ void process_groups::join(std::string_view group, const std::vector<any_actor_re
 }
 
 void process_groups::leave(std::string_view group, const std::vector<any_actor_ref>& actors, std::string_view scope) {
+    detail::at_caller_sync_point(sync_point::group_change);
     std::lock_guard lock(mutex_);
     group_entry* g = find_group(scope, group);
     if (g == nullptr) return;

@@ -13,6 +13,8 @@
 #include <ractor/sim/fault_plan.hpp>
 #include <ractor/sim/world.hpp>
 
+#include "handover_program.hpp"
+
 namespace ractor::sim {
 namespace {
 
@@ -416,6 +418,7 @@ const std::vector<named_program>& example_programs() {
          "PLANTED BUG: an answer after the deadline is reported too; found with the handler cost model on",
          late_reply(true)},
         {"late-reply-no-cost", "the same client with handlers taking no time: never caught", late_reply(false)},
+        {"handover", "PLANTED BUG: a name handed over in one handler; a lookup inside it finds none", handover},
         {"ticker", "ten actors with periodic timers for ten virtual seconds (timer-heavy)", ticker},
         {"stuck-call", "LIVENESS BUG: a caller waits for a reply that never comes", stuck_call},
         {"livelock", "LIVENESS BUG: two actors bounce a message forever (step budget)", livelock},

@@ -122,6 +122,8 @@ bool sim_fault_injector::fail_invocation(std::uint64_t actor, const std::type_in
     return false;
 }
 
+void sim_fault_injector::at_sync_point(sync_point where) { core_.at_sync_point(where); }
+
 bool sim_fault_injector::site_active(std::string_view site, const buggify_rule& rule) {
     if (rule.activation >= 1.0) return true;
     auto& sites = core_.rules().active_sites;

@@ -54,6 +54,8 @@ public:
     bool fail_invocation(std::uint64_t actor, const std::type_info& behaviour,
                          std::uint64_t invocation) override;
     bool buggify(std::string_view site) override;
+    /// Hands the point to the world, whose strategy may switch to other ready work.
+    void at_sync_point(sync_point where) override;
 
     /// How much later than asked a timer started now on this node fires.
     duration timer_extra(time_point world_now);

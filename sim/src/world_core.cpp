@@ -32,6 +32,8 @@ constexpr std::uint64_t hash_start = 0x72616374'6f727369ULL;
 
 constexpr std::uint64_t cost_stream = 0x434f53545f4d4f44ULL;
 
+constexpr std::uint64_t sync_stream = 0x53594e435f505453ULL;
+
 // A due timer offered as a candidate: its id with this bit, apart from every task id.
 constexpr std::uint64_t timer_task_bit = std::uint64_t{1} << 62;
 
@@ -86,6 +88,7 @@ world_core::world_core(std::uint64_t seed, world_options opts)
       strategy_(std::make_unique<random_strategy>(seed)),
       net_(*this, seed, opts.network),
       costs_(seed, cost_stream),
+      sync_choices_(seed, sync_stream),
       stack_(opts.fiber_stack_size),
       hash_(hash_start) {
     rules_.key = fault_key(seed, 0);
@@ -286,6 +289,28 @@ bool world_core::unpark(park_token token, wake_reason reason) {
         break;
     }
     return false;
+}
+
+// At a sync point the world offers a scheduling choice with probability 1 / sync_choice_one_in
+// (only when other work is ready: a choice between one thing is none). A worker offers
+// itself again among the ready work and hands back, as a yield does, so the strategy's next
+// pick (PCT priorities and change points included) decides who goes on. Code outside
+// actors runs one step per choice offered. Inside a step but on no worker (a timer
+// callback, a fault firing) nothing else may run, as on a single thread; and only sends and
+// registry calls stop code outside actors: its other core calls (kill, stop, shutdown) may
+// come from destructors, where running actors would re-enter the caller.
+void world_core::at_sync_point(sync_point where) {
+    if (tearing_down_ || candidates_.empty()) return;
+    if (current_ != nullptr) {
+        if (offers_choice()) yield();
+        return;
+    }
+    if (in_step_ || (where != sync_point::admission && where != sync_point::registry)) return;
+    while (!candidates_.empty() && offers_choice()) step();
+}
+
+bool world_core::offers_choice() {
+    return opts_.sync_choice_one_in != 0 && sync_choices_.below(opts_.sync_choice_one_in) == 0;
 }
 
 timer_id world_core::start_timer(std::uint64_t node, time_point at, timer_callback fn) {

@@ -143,6 +143,8 @@ public:
     park_token prepare_park();
     wake_reason park(std::uint64_t node, park_token token, std::optional<time_point> deadline);
     bool unpark(park_token token, wake_reason reason);
+    /// A sync point of the core: the strategy may get to run other work first.
+    void at_sync_point(sync_point where);
 
     // --- clock role
     timer_id start_timer(std::uint64_t node, time_point at, timer_callback fn);
@@ -217,6 +219,8 @@ private:
     waiter& waiter_of(park_token token, const char* what);
     void arm_deadline(waiter& wt, std::uint64_t node, time_point deadline);
     void end_park(waiter& wt);
+    /// Whether this sync point offers a scheduling choice (a draw of the world's own stream).
+    bool offers_choice();
     void teardown() noexcept;
     std::string where() const;
 
@@ -229,6 +233,7 @@ private:
     time_options time_;
     bool charges_ = false;  ///< `time_.has_cost()`, asked at every handler invocation
     prng costs_;            ///< the draws of the handler cost model
+    prng sync_choices_;     ///< the draws deciding which sync points offer a choice
 
     time_point now_{};
     std::uint64_t steps_ = 0;

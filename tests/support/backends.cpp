@@ -8,6 +8,8 @@
 #include <ractor/asio_backend/runtime_host.hpp>
 #include <ractor/sim/world.hpp>
 
+#include "support/stress.hpp"
+
 namespace ractor::testing {
 
 namespace {
@@ -66,12 +68,18 @@ const std::vector<backend_entry>& backends() {
     return entries;
 }
 
+// On asio the stress mode (RACTOR_STRESS_REPEAT, RACTOR_STRESS_HOG) repeats the body on a
+// fresh backend while a CPU hog runs; the simulator needs no repetition: a seed is exact.
 void run_on(std::string_view name, void (*body)(test_backend&)) {
     for (const auto& entry : backends()) {
         if (entry.name != name) continue;
-        auto backend = entry.make();
-        INFO(backend->describe());
-        body(*backend);
+        const stress_mode stress = name == "asio" ? stress_from_env() : stress_mode{};
+        const cpu_hog hog(stress.hog_threads);
+        for (unsigned round = 1; round <= stress.repeat; ++round) {
+            auto backend = entry.make();
+            INFO(backend->describe() << (stress.repeat > 1 ? ", stress round " + std::to_string(round) : ""));
+            body(*backend);
+        }
         return;
     }
     throw std::logic_error("no backend named " + std::string(name));

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <ractor/detail/reply_slot.hpp>
+#include <ractor/detail/sync_here.hpp>
 
 namespace ractor {
 
@@ -33,6 +34,7 @@ public:
     /// Sends the reply; false if the caller is gone (timed out) or a reply was sent already.
     bool send(R value) {
         if (!slot_) return false;
+        detail::at_caller_sync_point(sync_point::reply);
         bool delivered = slot_->fulfil(std::move(value));
         slot_.reset();
         return delivered;

@@ -143,6 +143,8 @@ private:
     std::string kill_reason() const;
     void notify();
     bool has_work() const noexcept;
+    /// Draining with no admitted message left, queued or on its way: the drain may exit.
+    bool drained() const noexcept;
     /// `has_work` for a cell this worker no longer owns: reads atomics only.
     bool has_work_released() const noexcept;
     void drop_queued() noexcept;
@@ -160,7 +162,8 @@ private:
     bool trap_exit_ = true;            ///< set by start(), read-only afterwards
     bool post_start_pending_ = false;  ///< only touched by the running worker
     std::uint64_t invocations_ = 0;    ///< handle() calls so far; only touched by the running worker
-    std::atomic<std::size_t> queued_{0};  ///< only counted when mailbox_capacity_ > 0
+    /// Messages admitted and not yet taken, counting sends between admission and enqueue.
+    std::atomic<std::size_t> queued_{0};
 
     mpsc_queue mailbox_;
     mpsc_queue events_;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <typeinfo>
 
+#include <ractor/runtime/sync_point.hpp>
+
 namespace ractor {
 
 /// Decides, at the points the core exposes, whether a planned fault happens. The simulator
@@ -22,6 +24,12 @@ public:
 
     /// True if the buggify point `site` fires this time.
     virtual bool buggify(std::string_view site) = 0;
+
+    /// Called by the core at `where` on the calling fiber (or outside actors): the
+    /// simulator may run other ready work here before the caller continues, so that it can
+    /// produce the interleavings a multi-threaded runtime produces between two core steps.
+    /// Never called while the core holds a lock.
+    virtual void at_sync_point(sync_point where) = 0;
 };
 
 }  // namespace ractor

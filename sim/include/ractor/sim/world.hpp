@@ -43,6 +43,12 @@ struct world_options {
     std::size_t fiber_stack_size = 256 * 1024;
     /// Latencies, frame size limit and connect time-out of the simulated network.
     network_options network{};
+    /// One in how many sync points of the core (`ractor::sync_point`: between a send's
+    /// admission and its enqueue, status and link changes, registry and group updates,
+    /// reply delivery) offers the strategy a choice, when other work is ready; 0: none, so
+    /// handlers are atomic as before. Rare enough that a handler usually runs through, as
+    /// on a real runtime; often enough that a few hundred seeds reach a narrow window.
+    std::uint32_t sync_choice_one_in = 8;
 };
 
 /// A deterministic simulation of any number of nodes, run on the thread that created it.
