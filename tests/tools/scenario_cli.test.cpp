@@ -63,6 +63,29 @@ TEST_CASE("ractor-sim --fault-plan replaces a scenario's plan and may name its n
     CHECK(std::filesystem::file_size(out.path) > 0);
 }
 
+TEST_CASE("ractor-sim shrink writes a smaller scenario that replays the failure", "[tools][scenario]") {
+    const std::string planted = scenario_file("planted_write_behind.json");
+    std::string seed;
+    for (int s = 1; s < 200 && seed.empty(); ++s) {
+        if (sim_tool({"run", planted, "--seed", std::to_string(s)}).status == 1) seed = std::to_string(s);
+    }
+    REQUIRE_FALSE(seed.empty());
+    const scratch out("min.json", "");
+    const tool_run r = sim_tool({"shrink", planted, "--seed", seed, "-o", out.path.string()});
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    const auto at = r.output.find("reproduce: ");
+    REQUIRE(at != std::string::npos);
+    std::istringstream line(r.output.substr(at + 11, r.output.find('\n', at) - at - 11));
+    std::vector<std::string> words;
+    for (std::string w; line >> w;) words.push_back(w);
+    words.erase(words.begin());
+    CHECK(words[1] == out.path.string());
+    CHECK(sim_tool(words).status == 1);
+    CHECK(sim_tool({"shrink", "bank", "-o", out.path.string()}).status == 2);
+    CHECK(sim_tool({"shrink", scenario_file("crash_loop.json"), "--seed", "1", "-o", out.path.string()}).status == 1);
+}
+
 TEST_CASE("ractor-sim: a bad scenario file is a usage error naming its field", "[tools][scenario]") {
     const scratch bad("bad.json", R"({"version": 1, "name": "b", "nodes": ["n1"],
         "actors": [{"node": "n1", "name": "a", "kind": "no_such_kind"}]})");

@@ -9,6 +9,7 @@
 #include <ractor/sim/explore.hpp>
 #include <ractor/sim/self_check.hpp>
 #include <ractor/sim/trace_export.hpp>
+#include <ractor/tool/shrink.hpp>
 
 #include "common/cli_values.hpp"
 #include "common/exit_status.hpp"
@@ -158,6 +159,39 @@ int export_command(const std::string& tool, const target& t, const run_flags& f,
                   << "reproduce: " << sim::reproduce_command(tool, t.name, r.options) << "\n";
         return exit_status::run_failed;
     }
+    return exit_status::passed;
+}
+
+int shrink_command(const std::string& tool, const target& t, const run_flags& f, const shrink_flags& how) {
+    if (!t.configure) {
+        std::cerr << tool << ": shrink takes a scenario file (.json), not the program " << t.name << "\n";
+        return exit_status::usage_error;
+    }
+    std::ifstream in(t.name);
+    const nlohmann::json doc = nlohmann::json::parse(in);  // read and checked by `resolve` already
+    sim::run_options o = f.options(t);
+    if (f.fault_plan_file.empty()) o.plan.reset();  // the scenario's own plan stays in the file
+    const shrink_result r = shrink(doc, std::filesystem::path(t.name).parent_path(), *t.reg, o,
+                                   {.nearby = how.nearby, .max_runs = how.max_runs});
+    if (!r.reproduced) {
+        std::cout << t.name << " passes with seed " << f.seed << ": nothing to shrink\n";
+        return exit_status::run_failed;
+    }
+    std::ofstream out(how.file);
+    out << r.scenario.dump(2) << "\n";
+    if (!out) {
+        std::cerr << tool << ": cannot write " << how.file << "\n";
+        return exit_status::usage_error;
+    }
+    std::cout << "shrunk " << t.name << " in " << r.runs << " runs, " << r.steps.size() << " reductions:\n";
+    for (const auto& step : r.steps) std::cout << "  " << step << "\n";
+    sim::run_options again = o;
+    again.seed = r.seed;
+    again.plan.reset();
+    again.plan_file.clear();
+    std::cout << "still fails: " << r.message << "\n"
+              << "wrote " << how.file << "\n"
+              << "reproduce: " << sim::reproduce_command(tool, how.file, again) << "\n";
     return exit_status::passed;
 }
 

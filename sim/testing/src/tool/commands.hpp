@@ -35,6 +35,13 @@ struct export_flags {
     bool show_library_actors = false; ///< html: draw the cluster layer's own actors too
 };
 
+/// What `shrink` does beyond the run flags.
+struct shrink_flags {
+    std::string file;             ///< where the smallest failing scenario is written
+    std::uint64_t nearby = 4;     ///< also accept a failure with one of this many next seeds
+    std::size_t max_runs = 2000;  ///< stop after this many runs
+};
+
 /// `list`: the programs, actor kinds and checks of `r`.
 int list_command(const registry& r);
 
@@ -49,5 +56,9 @@ int explore_command(const std::string& tool, const target& t, const run_flags& f
 
 /// `export`: one run written as a trace file; fails (after writing) if the run failed.
 int export_command(const std::string& tool, const target& t, const run_flags& f, const export_flags& x);
+
+/// `shrink`: reduces the failing scenario `t` and seed; writes the smallest failing one.
+/// 0: written; 1: the seed does not fail (nothing written); 2: `t` is not a scenario file.
+int shrink_command(const std::string& tool, const target& t, const run_flags& f, const shrink_flags& s);
 
 }  // namespace ractor::tool::cli

@@ -29,6 +29,7 @@ constexpr const char* description =
     "  ractor-sim run ping-pong --seed 1                 one run, its hash and speed\n"
     "  ractor-sim explore bank --seeds 200 --strategy pct  hunt the planted bug\n"
     "  ractor-sim replay bank --seed N ...               rerun what explore printed\n"
+    "  ractor-sim shrink FILE.json --seed N -o min.json   a smaller scenario that still fails\n"
     "  ractor-sim export bank --seed N --format html -o bank.html  look at it\n"
     "Exit status: 0 passed, 1 a run failed (or was not deterministic), 2 usage error "
     "(a bad option, scenario or fault plan file: nothing ran).";
@@ -113,6 +114,19 @@ int main(int argc, char** argv, const registry& reg) {
     rs::add_run_flags(*exp, export_f, true);
     add_export_flags(*exp, export_x);
 
+    rs::run_flags shrink_f;
+    rs::shrink_flags shrink_s;
+    auto* shr = app.add_subcommand(
+        "shrink", "reduce a failing scenario and seed to a smaller scenario that still fails, written to -o");
+    rs::add_run_flags(*shr, shrink_f, true);
+    shr->add_option("-o,--output", shrink_s.file, "where to write the smallest failing scenario")->required();
+    shr->add_option("--nearby", shrink_s.nearby, "a candidate also counts if it fails with one of this many next seeds")
+        ->check(ractor::tool::unsigned_integer(64))
+        ->capture_default_str();
+    shr->add_option("--max-runs", shrink_s.max_runs, "stop after this many runs")
+        ->check(ractor::tool::unsigned_integer(1'000'000))
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
         if (list->parsed()) return rs::list_command(reg);
@@ -120,6 +134,7 @@ int main(int argc, char** argv, const registry& reg) {
         if (replay->parsed()) return rs::run_command(tool, rs::resolve(reg, replay_f.program), replay_f, replay_r);
         if (check->parsed()) return rs::check_command(rs::resolve(reg, check_f.program), check_f);
         if (explore->parsed()) return rs::explore_command(tool, rs::resolve(reg, explore_f.program), explore_f, explore_e);
+        if (shr->parsed()) return rs::shrink_command(tool, rs::resolve(reg, shrink_f.program), shrink_f, shrink_s);
         if (exp->parsed()) return rs::export_command(tool, rs::resolve(reg, export_f.program), export_f, export_x);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? exit_status::passed : exit_status::usage_error;

@@ -91,10 +91,10 @@ target resolve(const registry& r, const std::string& name) {
         auto s = std::make_shared<const scenario>(load_scenario(name));
         check_names(*s, r);
         scenario_runner runner = make_runner(s, r);
-        return {name, std::move(runner.body), std::move(runner.configure), s->plan};
+        return {name, std::move(runner.body), std::move(runner.configure), s->plan, &r};
     }
     if (const auto* p = r.find_program(name)) {
-        return {p->name, p->body, {}, std::nullopt};
+        return {p->name, p->body, {}, std::nullopt, &r};
     }
     throw CLI::ValidationError("PROGRAM", "no program '" + name + "' (`list` shows them; a scenario file ends in .json)");
 }

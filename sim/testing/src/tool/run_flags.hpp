@@ -24,6 +24,7 @@ struct target {
     /// Set for a scenario: hands it the run's fault plan (`scenario_runner::configure`).
     std::function<void(sim::world&, const sim::run_options&)> configure;
     std::optional<sim::fault_plan> plan;  ///< a scenario's own fault plan
+    const registry* reg = nullptr;  ///< where a scenario's kinds and checks come from
 };
 
 /// The command-line form of `ractor::sim::run_options`, plus the program's name.
