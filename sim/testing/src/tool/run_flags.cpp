@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_plan_file.hpp>
 #include <ractor/sim/world.hpp>
 #include <ractor/tool/scenario_runner.hpp>
 

@@ -6,16 +6,15 @@
 #include <set>
 #include <sstream>
 
+#include <ractor/sim/detail/field_path.hpp>
+#include <ractor/sim/fault_plan_file.hpp>
+
 namespace ractor::tool {
 namespace {
 
 using json = nlohmann::json;
 
-std::string at(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+using sim::detail::at;
 
 /// Reads typed fields of one JSON document, each error naming its path.
 class reader {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include <ractor/sim/fault_plan_file.hpp>
 #include <ractor/tool/scenario_runner.hpp>
 
 namespace ractor::tool {
