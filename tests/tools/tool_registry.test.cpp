@@ -79,3 +79,27 @@ TEST_CASE("registry names are unique and unknown names are refused with their pa
     r.add_kind<adder>("adder");
     CHECK_THROWS_WITH(tool::check_names(s, r), "invariants[1].check: no check 'counted' is registered (see `list`)");
 }
+
+TEST_CASE("the restart bound of a supervisor is an invariant that can fail", "[tools][registry]") {
+    tool::registry r;
+    tool::add_builtins(r);
+    auto run_with_bound = [&](int bound) {
+        const std::string text = R"({"version": 1, "name": "loop", "nodes": ["n1"],
+          "supervisors": [{"node": "n1", "name": "sup", "intensity": 50, "period": "10s",
+                           "children": [{"id": "c", "kind": "crasher"}]}],
+          "workload": [{"clients": {"node": "n1", "to": "c", "message": {"crash": true}, "count": 1, "calls": 4,
+                                    "interval": "10ms", "timeout": "20ms"}}],
+          "invariants": ["clients_finished", {"restarts_at_most": {"supervisor": "sup", "max": )" +
+                                 std::to_string(bound) + "}}]}";
+        auto s = std::make_shared<const tool::scenario>(tool::parse_scenario(text));
+        tool::check_names(*s, r);
+        auto runner = tool::make_runner(s, r);
+        sim::run_options o;
+        o.configure = runner.configure;
+        return sim::run_program(runner.body, o);
+    };
+    CHECK(run_with_bound(4).passed());
+    const auto tight = run_with_bound(3);
+    CHECK_FALSE(tight.passed());
+    CHECK(tight.message.find("restarts_at_most: supervisor sup restarted children 4 times, more than 3") != std::string::npos);
+}
