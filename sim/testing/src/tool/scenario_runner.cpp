@@ -23,7 +23,8 @@ using json = nlohmann::json;
 /// One run of a scenario: its world, what its nodes run and what the workload saw.
 class scenario_run : public std::enable_shared_from_this<scenario_run> {
 public:
-    scenario_run(const scenario& s, const registry& r, sim::world& w) : s_(s), r_(r), w_(w) {}
+    scenario_run(std::shared_ptr<const scenario> s, const registry& r, sim::world& w)
+        : keep_(std::move(s)), s_(*keep_), r_(r), w_(w) {}
 
     void start(const std::optional<sim::fault_plan>& plan) {
         for (std::size_t i = 0; i < s_.nodes.size(); ++i) {
@@ -106,6 +107,7 @@ private:
     void check(const invariant& inv);
     void check_convergence();
 
+    std::shared_ptr<const scenario> keep_;  ///< what `s_` and the child specs refer to
     const scenario& s_;
     const registry& r_;
     sim::world& w_;
@@ -269,13 +271,14 @@ void check_names(const scenario& s, const registry& r) {
 }
 
 scenario_runner make_runner(std::shared_ptr<const scenario> s, const registry& r) {
+    check_names(*s, r);
     auto plan = std::make_shared<std::optional<sim::fault_plan>>();
     scenario_runner out;
     out.configure = [plan](sim::world&, const sim::run_options& o) {
         *plan = o.plan || o.fault_rate > 0 ? std::optional(sim::effective_fault_plan(o)) : std::nullopt;
     };
     out.body = [s, &r, plan](sim::world& w) {
-        auto run = std::make_shared<scenario_run>(*s, r, w);
+        auto run = std::make_shared<scenario_run>(s, r, w);
         run->start(*plan);
         run->run_workload();
         const auto v = run->violations();

@@ -27,7 +27,7 @@ void check_names(const scenario& s, const registry& r);
 
 /// The program that runs `s` with the kinds and checks of `r` (both must outlive it): nodes
 /// (a cluster when there are several), actors, supervisors, the workload in order, `settle`,
-/// then the invariants; it throws with every violation found.
+/// then the invariants; it throws with every violation found. Calls `check_names` first.
 scenario_runner make_runner(std::shared_ptr<const scenario> s, const registry& r);
 
 }  // namespace ractor::tool
