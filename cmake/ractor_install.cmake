@@ -14,6 +14,7 @@ set(RACTOR_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/ractor"
 set(ractor_modules
   "api|ractor_api|api"
   "sim|ractor_sim|sim"
+  "sim/testing|ractor_sim_testing|sim_testing"
   "backends/asio|ractor_asio|asio"
   "cluster|ractor_cluster|cluster")
 

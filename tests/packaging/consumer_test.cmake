@@ -66,3 +66,5 @@ endif()
 run_step("configure the consumer" "${CMAKE_COMMAND}" ${configure_args})
 run_step("build the consumer" "${CMAKE_COMMAND}" --build "${consumer_build}" --config "${RACTOR_CONFIG}")
 run_step("run the consumer" "${consumer_build}/ractor_consumer")
+run_step("run the consumer's own scenario with its own tool"
+  "${consumer_build}/ractor_consumer_tool" run "${CONSUMER_SOURCE_DIR}/scenario.json" --seed 1)

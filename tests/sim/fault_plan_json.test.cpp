@@ -8,6 +8,7 @@
 #include <string>
 
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_plan_file.hpp>
 
 using namespace std::chrono_literals;
 using namespace ractor::sim;

@@ -15,6 +15,7 @@
 #include <ractor/asio_backend/runtime_host.hpp>
 #include <ractor/ractor.hpp>
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_plan_file.hpp>
 #include <ractor/sim/world.hpp>
 
 using namespace std::chrono_literals;

@@ -13,6 +13,7 @@
 
 #include <ractor/ractor.hpp>
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_plan_file.hpp>
 #include <ractor/sim/world.hpp>
 
 using namespace std::chrono_literals;

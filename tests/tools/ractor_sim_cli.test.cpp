@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_plan_file.hpp>
 
 #include "tools/child_process.hpp"
 

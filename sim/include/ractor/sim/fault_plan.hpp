@@ -3,7 +3,6 @@
 /// A fault plan: the faults a simulation injects, as data that is saved and loaded as JSON.
 
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -247,18 +246,6 @@ private:
 /// Checks the values of `plan` (probabilities in [0, 1], node ids set, times not negative,
 /// one target per kill or stop...); throws `fault_plan_error` naming the first bad field.
 void validate(const fault_plan& plan);
-
-/// Parses a fault plan from JSON (schema in docs/simulator.md); throws `fault_plan_error`.
-fault_plan parse_fault_plan(std::string_view json);
-
-/// The JSON text of `plan`; `parse_fault_plan(to_json(plan)) == plan`.
-std::string to_json(const fault_plan& plan);
-
-/// Reads and parses a fault plan file; throws `fault_plan_error` (also if unreadable).
-fault_plan load_fault_plan(const std::filesystem::path& file);
-
-/// Writes `plan` as JSON to `file`; throws std::runtime_error if it cannot.
-void save_fault_plan(const fault_plan& plan, const std::filesystem::path& file);
 
 /// Parses a duration such as "5s", "250ms", "-3us", "10ns", "2min" or "1h";
 /// throws std::invalid_argument.

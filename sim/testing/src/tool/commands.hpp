@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// The ractor-sim commands; each returns its exit status (`ractor::tool::exit_status`).
+/// The toolkit's commands; each returns its exit status (`ractor::tool::exit_status`).
 
 #include <cstddef>
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "run_flags.hpp"
 
-namespace ractor_sim {
+namespace ractor::tool::cli {
 
 /// What `run` and `replay` print beyond the summary line.
 struct report_flags {
@@ -35,19 +35,30 @@ struct export_flags {
     bool show_library_actors = false; ///< html: draw the cluster layer's own actors too
 };
 
-/// `list`: the built-in programs.
-int list_programs();
+/// What `shrink` does beyond the run flags.
+struct shrink_flags {
+    std::string file;             ///< where the smallest failing scenario is written
+    std::uint64_t nearby = 4;     ///< also accept a failure with one of this many next seeds
+    std::size_t max_runs = 2000;  ///< stop after this many runs
+};
+
+/// `list`: the programs, actor kinds and checks of `r`.
+int list_command(const registry& r);
 
 /// `run` and `replay`: one run, its report and, if asked, the hash check.
-int run_command(const std::string& tool, const run_flags& f, const report_flags& r);
+int run_command(const std::string& tool, const target& t, const run_flags& f, const report_flags& r);
 
 /// `check`: the determinism self-check of one seed.
-int check_command(const run_flags& f);
+int check_command(const target& t, const run_flags& f);
 
 /// `explore`: many seeds, a summary, the replay line and trace of the first failure.
-int explore_command(const std::string& tool, const run_flags& f, const explore_flags& e);
+int explore_command(const std::string& tool, const target& t, const run_flags& f, const explore_flags& e);
 
 /// `export`: one run written as a trace file; fails (after writing) if the run failed.
-int export_command(const std::string& tool, const run_flags& f, const export_flags& x);
+int export_command(const std::string& tool, const target& t, const run_flags& f, const export_flags& x);
 
-}  // namespace ractor_sim
+/// `shrink`: reduces the failing scenario `t` and seed; writes the smallest failing one.
+/// 0: written; 1: the seed does not fail (nothing written); 2: `t` is not a scenario file.
+int shrink_command(const std::string& tool, const target& t, const run_flags& f, const shrink_flags& s);
+
+}  // namespace ractor::tool::cli

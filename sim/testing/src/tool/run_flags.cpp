@@ -2,15 +2,14 @@
 
 #include <chrono>
 
-#include <ractor/sim/example_programs.hpp>
 #include <ractor/sim/fault_plan.hpp>
+#include <ractor/sim/fault_plan_file.hpp>
 #include <ractor/sim/world.hpp>
+#include <ractor/tool/scenario_runner.hpp>
 
 #include "common/cli_values.hpp"
 
-namespace sim = ractor::sim;
-
-namespace ractor_sim {
+namespace ractor::tool::cli {
 namespace {
 
 /// Reads the plan in `file` and checks that a fresh world takes it, as `run_program` will
@@ -31,7 +30,7 @@ sim::fault_plan load_plan(const std::string& file) {
 
 }  // namespace
 
-sim::run_options run_flags::options() const {
+sim::run_options run_flags::options(const target& t) const {
     sim::run_options o;
     o.seed = seed;
     o.strategy = strategy == "pct" ? sim::strategy_kind::pct : sim::strategy_kind::random;
@@ -41,15 +40,18 @@ sim::run_options run_flags::options() const {
     o.max_virtual_time = std::chrono::milliseconds(time_budget_ms);
     o.batch_budget = batch;
     o.fault_rate = fault_rate;
+    o.configure = t.configure;
+    o.plan = t.plan;
     if (!fault_plan_file.empty()) {
-        o.plan = load_plan(fault_plan_file);
+        // A scenario applies its plan once its nodes exist, so the plan may name them.
+        o.plan = t.configure ? sim::load_fault_plan(fault_plan_file) : load_plan(fault_plan_file);
         o.plan_file = fault_plan_file;
     }
     return o;
 }
 
 void add_run_flags(CLI::App& cmd, run_flags& f, bool with_seed) {
-    cmd.add_option("PROGRAM", f.program, "a built-in program (see `ractor-sim list`)")->required();
+    cmd.add_option("PROGRAM", f.program, "a program (see `list`) or a scenario file (.json)")->required();
     if (with_seed) {
         cmd.add_option("--seed,-s", f.seed, "the seed: every random choice of the run derives from it")
             ->check(ractor::tool::unsigned_integer())
@@ -81,16 +83,21 @@ void add_run_flags(CLI::App& cmd, run_flags& f, bool with_seed) {
         ->check(ractor::tool::probability())
         ->capture_default_str();
     cmd.add_option("--fault-plan", f.fault_plan_file,
-                   "a fault plan file (JSON, see docs/simulator.md) applied before the program starts")
+                   "a fault plan file (JSON, see docs/simulator.md) applied before the program starts; for a scenario it replaces the scenario's plan")
         ->check(CLI::ExistingFile);
 }
 
-const sim::named_program& program_named(const std::string& name) {
-    if (const auto* p = sim::find_example_program(name)) {
-        return *p;
+target resolve(const registry& r, const std::string& name) {
+    if (name.ends_with(".json")) {
+        auto s = std::make_shared<const scenario>(load_scenario(name));
+        check_names(*s, r);
+        scenario_runner runner = make_runner(s, r);
+        return {name, std::move(runner.body), std::move(runner.configure), s->plan, &r};
     }
-    throw CLI::ValidationError("PROGRAM", "no built-in program '" + name +
-                                              "' (ractor-sim list shows them)");
+    if (const auto* p = r.find_program(name)) {
+        return {p->name, p->body, {}, std::nullopt, &r};
+    }
+    throw CLI::ValidationError("PROGRAM", "no program '" + name + "' (`list` shows them; a scenario file ends in .json)");
 }
 
-}  // namespace ractor_sim
+}  // namespace ractor::tool::cli

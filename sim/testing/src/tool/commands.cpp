@@ -6,18 +6,15 @@
 #include <fstream>
 #include <iostream>
 
-#include <ractor/sim/example_programs.hpp>
 #include <ractor/sim/explore.hpp>
 #include <ractor/sim/self_check.hpp>
 #include <ractor/sim/trace_export.hpp>
+#include <ractor/tool/shrink.hpp>
 
 #include "common/cli_values.hpp"
 #include "common/exit_status.hpp"
 
-namespace sim = ractor::sim;
-using ractor::tool::exit_status;
-
-namespace ractor_sim {
+namespace ractor::tool::cli {
 namespace {
 
 void print_speed(const sim::run_report& r) {
@@ -73,18 +70,27 @@ std::function<void(const sim::explore_progress&)> progress_printer() {
 
 }  // namespace
 
-int list_programs() {
-    std::cout << "built-in programs:\n";
-    for (const auto& p : sim::example_programs()) {
-        std::printf("  %-16s %s\n", p.name.c_str(), p.summary.c_str());
+int list_command(const registry& r) {
+    std::cout << "programs:\n";
+    for (const auto& p : r.programs()) {
+        std::printf("  %-20s %s\n", p.name.c_str(), p.summary.c_str());
+    }
+    std::cout << "actor kinds (for scenario files):\n";
+    for (const auto& [name, k] : r.kinds()) {
+        std::printf("  %-20s %s\n", name.c_str(), k.summary.c_str());
+    }
+    if (!r.checks().empty()) {
+        std::cout << "checks (for scenario invariants):\n";
+        for (const auto& [name, c] : r.checks()) {
+            std::printf("  %-20s %s\n", name.c_str(), c.summary.c_str());
+        }
     }
     return exit_status::passed;
 }
 
-int run_command(const std::string& tool, const run_flags& f, const report_flags& flags) {
-    const auto& p = program_named(f.program);
-    const sim::run_report r = sim::run_program(p.body, f.options());
-    print_report(tool, p.name, r, flags);
+int run_command(const std::string& tool, const target& t, const run_flags& f, const report_flags& flags) {
+    const sim::run_report r = sim::run_program(t.body, f.options(t));
+    print_report(tool, t.name, r, flags);
     if (!flags.expect_hash.empty()) {
         const std::uint64_t expected = ractor::tool::parse_trace_hash(flags.expect_hash).value();
         if (expected != r.trace_hash) {
@@ -97,66 +103,96 @@ int run_command(const std::string& tool, const run_flags& f, const report_flags&
     return r.passed() ? exit_status::passed : exit_status::run_failed;
 }
 
-int check_command(const run_flags& f) {
-    const auto& p = program_named(f.program);
-    const sim::self_check_result c = sim::self_check(p.body, f.options());
-    std::cout << p.name << " seed " << f.seed << ": " << c.describe() << "\n";
+int check_command(const target& t, const run_flags& f) {
+    const sim::self_check_result c = sim::self_check(t.body, f.options(t));
+    std::cout << t.name << " seed " << f.seed << ": " << c.describe() << "\n";
     return c.deterministic ? exit_status::passed : exit_status::run_failed;
 }
 
-int explore_command(const std::string& tool, const run_flags& f, const explore_flags& e) {
-    const auto& p = program_named(f.program);
+int explore_command(const std::string& tool, const target& t, const run_flags& f, const explore_flags& e) {
     sim::explore_options o;
-    o.base = f.options();
+    o.base = f.options(t);
     o.first_seed = e.first_seed;
     o.seeds = e.seeds;
     o.swarm = e.swarm;
     o.jobs = e.jobs;
     o.stop_after_failures = e.stop_after;
     o.tool = tool;
-    o.program_name = p.name;
+    o.program_name = t.name;
     o.progress = progress_printer();
-    const sim::explore_summary s = sim::explore(p.body, o);
+    const sim::explore_summary s = sim::explore(t.body, o);
     if (::isatty(STDERR_FILENO) != 0) {
         std::fputc('\n', stderr);
     }
-    std::cout << s.describe(tool, p.name);
+    std::cout << s.describe(tool, t.name);
     if (s.failures.empty()) {
         return exit_status::passed;
     }
     // Seeds replay exactly: run the first failure again to show its trace.
     sim::run_options again = s.failures.front().options;
     again.keep_events = true;
-    const sim::run_report r = sim::run_program(p.body, again);
+    const sim::run_report r = sim::run_program(t.body, again);
     std::cout << "trace of seed " << again.seed << " up to its failure (last " << e.tail
               << " events):\n"
               << sim::trace_tail(r, e.tail);
     return exit_status::run_failed;
 }
 
-int export_command(const std::string& tool, const run_flags& f, const export_flags& x) {
-    const auto& p = program_named(f.program);
-    const sim::run_report r = sim::run_program(p.body, f.options());
+int export_command(const std::string& tool, const target& t, const run_flags& f, const export_flags& x) {
+    const sim::run_report r = sim::run_program(t.body, f.options(t));
     std::ofstream out(x.file);
     if (!out) {
-        std::cerr << "ractor-sim: cannot write " << x.file << "\n";
+        std::cerr << tool + ": cannot write " << x.file << "\n";
         return exit_status::usage_error;
     }
-    sim::export_info info = sim::export_info_of(r, p.name);
+    sim::export_info info = sim::export_info_of(r, t.name);
     if (x.from > 0) {
         info.first_event = x.from;
     }
     info.show_library_actors = x.show_library_actors;
     sim::write_trace(out, *sim::parse_trace_format(x.format), r.events, info);
     out.close();
-    std::cout << sim::summary_line(p.name, r) << "\n"
+    std::cout << sim::summary_line(t.name, r) << "\n"
               << "wrote " << r.events.size() << " events as " << x.format << " to " << x.file << "\n";
     if (!r.passed()) {
         std::cout << to_string(r.outcome) << ": " << r.message << "\n"
-                  << "reproduce: " << sim::reproduce_command(tool, p.name, r.options) << "\n";
+                  << "reproduce: " << sim::reproduce_command(tool, t.name, r.options) << "\n";
         return exit_status::run_failed;
     }
     return exit_status::passed;
 }
 
-}  // namespace ractor_sim
+int shrink_command(const std::string& tool, const target& t, const run_flags& f, const shrink_flags& how) {
+    if (!t.configure) {
+        std::cerr << tool << ": shrink takes a scenario file (.json), not the program " << t.name << "\n";
+        return exit_status::usage_error;
+    }
+    std::ifstream in(t.name);
+    const nlohmann::json doc = nlohmann::json::parse(in);  // read and checked by `resolve` already
+    sim::run_options o = f.options(t);
+    if (f.fault_plan_file.empty()) o.plan.reset();  // the scenario's own plan stays in the file
+    const shrink_result r = shrink(doc, std::filesystem::path(t.name).parent_path(), *t.reg, o,
+                                   {.nearby = how.nearby, .max_runs = how.max_runs});
+    if (!r.reproduced) {
+        std::cout << t.name << " passes with seed " << f.seed << ": nothing to shrink\n";
+        return exit_status::run_failed;
+    }
+    std::ofstream out(how.file);
+    out << r.scenario.dump(2) << "\n";
+    if (!out) {
+        std::cerr << tool << ": cannot write " << how.file << "\n";
+        return exit_status::usage_error;
+    }
+    std::cout << "shrunk " << t.name << " in " << r.runs << " runs, " << r.steps.size() << " reductions:\n";
+    for (const auto& step : r.steps) std::cout << "  " << step << "\n";
+    sim::run_options again = o;
+    again.seed = r.seed;
+    again.plan.reset();
+    again.plan_file.clear();
+    std::cout << "still fails: " << r.message << "\n"
+              << "wrote " << how.file << "\n"
+              << "reproduce: " << sim::reproduce_command(tool, how.file, again) << "\n";
+    return exit_status::passed;
+}
+
+}  // namespace ractor::tool::cli
