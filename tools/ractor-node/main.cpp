@@ -203,13 +203,19 @@ struct bench_driver : ractor::actor<bench_request> {
         if (!error.empty()) {
             r.port.send("ERROR " + error);
         } else if (r.workload == "remote_cast") {
-            std::snprintf(line, sizeof line, "RESULT system=ractor-cpp workload=remote_cast msgs=%lld total_ms=%.1f msgs_per_s=%.0f",
-                          static_cast<long long>(r.count), ns / 1e6, r.count / (ns / 1e9));
+            std::snprintf(line, sizeof line,
+                          "RESULT system=ractor-cpp workload=remote_cast msgs=%lld total_ms=%.1f "
+                          "msgs_per_s=%.0f",
+                          static_cast<long long>(r.count), ns / 1e6,
+                          static_cast<double>(r.count) / (ns / 1e9));
             r.port.send(line);
         } else {
             std::snprintf(line, sizeof line,
-                          "RESULT system=ractor-cpp workload=remote_call calls=%lld total_ms=%.1f calls_per_s=%.0f ns_per_call=%.0f",
-                          static_cast<long long>(r.count), ns / 1e6, r.count / (ns / 1e9), ns / r.count);
+                          "RESULT system=ractor-cpp workload=remote_call calls=%lld total_ms=%.1f "
+                          "calls_per_s=%.0f ns_per_call=%.0f",
+                          static_cast<long long>(r.count), ns / 1e6,
+                          static_cast<double>(r.count) / (ns / 1e9),
+                          ns / static_cast<double>(r.count));
             r.port.send(line);
         }
     }
