@@ -15,6 +15,7 @@ set(ractor_modules
   "api|ractor_api|api"
   "sim|ractor_sim|sim"
   "sim/testing|ractor_sim_testing|sim_testing"
+  "sim|ractor_sim_sleep_guard|sim_sleep_guard"
   "backends/asio|ractor_asio|asio"
   "cluster|ractor_cluster|cluster")
 
@@ -53,6 +54,7 @@ install(TARGETS ${ractor_exported_targets}
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT ractor_development
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT ractor_runtime
   RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT ractor_runtime
+  OBJECTS DESTINATION "${CMAKE_INSTALL_LIBDIR}/ractor-objects" COMPONENT ractor_development
   INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
 # The tools users run, when this build has them: ractor-sim and ractor-node.

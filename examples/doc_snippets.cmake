@@ -44,6 +44,7 @@ foreach(doc IN LISTS ractor_snippet_docs)
 endforeach()
 
 add_library(ractor_doc_snippets OBJECT ${ractor_snippet_sources})
+ractor_strict_warnings(ractor_doc_snippets)
 target_link_libraries(ractor_doc_snippets PRIVATE ractor::api ractor::sim ractor::sim_testing)
 if(TARGET Catch2::Catch2 AND TARGET rapidcheck)
   target_link_libraries(ractor_doc_snippets PRIVATE Catch2::Catch2 rapidcheck)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the test suite: the `release` preset, then the `asan` preset
+# Sets up, builds and runs the test suite: the format, determinism and layering checks, the
+# `release` preset and its header self-containment check, then the `asan` preset
 # (AddressSanitizer + UndefinedBehaviorSanitizer) and the `tsan` preset (ThreadSanitizer, asio
 # tests only), unless RACTOR_SKIP_SANITIZERS=1 (or RACTOR_SKIP_TSAN=1 for the last); after the
 # release tests, the wire fuzzer for RACTOR_FUZZ_SECONDS (default 60, 0 skips it).
@@ -67,9 +68,18 @@ run_preset() {
 }
 
 step "setup" tools/setup.sh
-if ((failed_steps == 0)); then
+setup_status=$?
+# The conventions as checks: each is quick and independent of the build.
+step "format" tools/check-format.sh
+step "determinism lint" tools/lint-determinism.sh
+step "layering" tools/check-layering.sh
+if ((setup_status == 0)); then
   run_preset release "$@"
   release_status=$?
+  # Every public header compiles on its own (one generated unit per header).
+  if ((release_status != 2)); then
+    step "release headers" cmake --build --preset release --target ractor_header_check
+  fi
   # The wire fuzzer for a bounded time (RACTOR_FUZZ_SECONDS, default 60; 0 skips it).
   if [[ "${RACTOR_FUZZ_SECONDS:-60}" != 0 ]]; then
     step "fuzz wire" tests/fuzz/run.sh "${RACTOR_FUZZ_SECONDS:-60}"

@@ -9,6 +9,8 @@ packages=(
   catch2 librapidcheck-dev nlohmann-json3-dev libssl-dev libcli11-dev libfmt-dev
   # libFuzzer (clang's runtime) for tests/fuzz
   clang libclang-rt-14-dev
+  # tools/check-format.sh: clang-format and clang-format-diff over the changed lines
+  clang-format
   # headless Chromium: sim.export_render checks that the HTML trace export really renders
   chromium
 )

@@ -1,25 +1,19 @@
 // The actor system of one node: actor table, name registry, spawning and shutdown.
 #include <ractor/actor_system.hpp>
 
-#include <cxxabi.h>
-
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
 
 #include <ractor/detail/sync_here.hpp>
+#include <ractor/detail/type_name.hpp>
 #include <ractor/errors.hpp>
 
 namespace ractor {
 
 namespace {
 
-std::string type_name(const std::type_info& t) {
-    int status = 0;
-    std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(t.name(), nullptr, nullptr, &status),
-                                                std::free);
-    return status == 0 && name ? name.get() : t.name();
-}
+using detail::type_name;
 
 /// The text of an actor's `spawn` event, so that traces can name actors: "kind=K;
 /// message=M" and, for a registered actor, "; name=N" (last: a name may hold any character).

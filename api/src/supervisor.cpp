@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <ractor/actor.hpp>
+#include <ractor/detail/supervisor_mutation.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/exit_reason.hpp>
 #include <ractor/timers.hpp>
@@ -29,6 +30,7 @@ struct child_record {
 
 struct supervisor_state {
     supervisor_spec spec;
+    supervisor_mutation mutation = supervisor_mutation::none;  ///< mutation tests only
     std::vector<child_record> children;  ///< in start order
     std::deque<time_point> restarts;     ///< restart times within the last period
     std::uint64_t dynamic_ids = 0;
@@ -39,6 +41,7 @@ struct supervisor_state {
 struct supervisor_args {
     supervisor_spec spec;
     std::shared_ptr<std::optional<failed_to_start_child>> failure;
+    supervisor_mutation mutation = supervisor_mutation::none;
 };
 
 using self_ref = actor_ref<supervisor_message>;
@@ -126,6 +129,7 @@ struct supervisor_actor : actor<supervisor_message, supervisor_state, supervisor
         }
         spec.children.clear();
         s.spec = std::move(spec);
+        s.mutation = args.mutation;
         for (auto& c : s.children) {
             std::exception_ptr failure;
             try {
@@ -174,7 +178,7 @@ struct supervisor_actor : actor<supervisor_message, supervisor_state, supervisor
 private:
     /// Records a restart now; false if that exceeds the intensity.
     static bool add_restart(supervisor_state& s, time_point now) {
-        if (s.spec.mutation == supervisor_mutation::ignore_intensity) return true;
+        if (s.mutation == supervisor_mutation::ignore_intensity) return true;
         s.restarts.push_back(now);
         while (now - s.restarts.front() >= s.spec.period) s.restarts.pop_front();
         return s.restarts.size() <= static_cast<std::size_t>(s.spec.intensity);
@@ -201,7 +205,7 @@ private:
                                               [](const child_record& c) { return c.spec.restart == restart_type::temporary; });
         s.children.erase(group_end, s.children.end());
         std::size_t last = s.children.size();
-        if (s.spec.mutation == supervisor_mutation::rest_for_one_skips_last &&
+        if (s.mutation == supervisor_mutation::rest_for_one_skips_last &&
             s.spec.strategy == supervisor_strategy::rest_for_one && last - first > 1) {
             --last;
         }
@@ -262,7 +266,7 @@ private:
     static void on(const self_ref& self, supervisor_msg::retry_restart& m, supervisor_state& s) {
         child_record* c = find(s, m.id);
         if (!c || !c->restarting) return;  // terminated or deleted meanwhile
-        if (restarts_group(s) && s.spec.mutation != supervisor_mutation::retry_failed_child_only) {
+        if (restarts_group(s) && s.mutation != supervisor_mutation::retry_failed_child_only) {
             const auto range = stop_group(self, s, static_cast<std::size_t>(c - s.children.data()));
             mark_restarting(s, range, self.system().runtime().clock.now());
         }
@@ -379,9 +383,17 @@ supervisor_reply ask(const supervisor_ref& sup, Make make) {
 }  // namespace
 
 supervisor_ref spawn_supervisor(actor_system& system, supervisor_spec spec, spawn_options options) {
+    return detail::spawn_mutated_supervisor(system, std::move(spec), supervisor_mutation::none,
+                                            std::move(options));
+}
+
+supervisor_ref detail::spawn_mutated_supervisor(actor_system& system, supervisor_spec spec,
+                                                supervisor_mutation mutation,
+                                                spawn_options options) {
     auto failure = std::make_shared<std::optional<failed_to_start_child>>();
     try {
-        return system.spawn(supervisor_actor{}, supervisor_args{std::move(spec), failure}, std::move(options));
+        return system.spawn(supervisor_actor{}, supervisor_args{std::move(spec), failure, mutation},
+                            std::move(options));
     } catch (const spawn_error&) {
         if (*failure) throw supervisor_start_error(**failure);
         throw;

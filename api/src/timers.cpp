@@ -63,7 +63,7 @@ void timer_registry::cancel_lists(std::unique_lock<spinlock> lock,
         while (timer_state* t = it->second.head) {
             unlink(*t);
             // A timer whose last owner is letting go right now is gone anyway.
-            if (auto alive = timer_ptr::try_share(*t)) doomed.push_back(std::move(alive));
+            if (auto alive = try_share(*t)) doomed.push_back(std::move(alive));
         }
     }
     lists_.erase(first, last);

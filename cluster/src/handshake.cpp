@@ -46,8 +46,8 @@ bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::u
     return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-challenge make_challenge(entropy& source) {
-    challenge out{};
+challenge_bytes make_challenge(entropy& source) {
+    challenge_bytes out{};
     source.secure_bytes(out);
     return out;
 }

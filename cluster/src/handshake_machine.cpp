@@ -23,7 +23,7 @@ frame frame_of(frame_type type, json body) { return frame{wire_version, type, 0,
 
 json binary(std::span<const std::uint8_t> bytes) { return json::binary({bytes.begin(), bytes.end()}); }
 
-void copy_challenge(const json& body, challenge& out) {
+void copy_challenge(const json& body, challenge_bytes& out) {
     const auto bytes = detail::as_bytes(detail::field(body, "challenge"), "challenge", challenge_size);
     std::copy(bytes.begin(), bytes.end(), out.begin());
 }
@@ -45,17 +45,17 @@ const char* to_string(handshake_machine::state s) noexcept {
     return "unknown";
 }
 
-handshake_machine::handshake_machine(handshake_self self, const challenge& mine, bool dialler)
+handshake_machine::handshake_machine(handshake_self self, const challenge_bytes& mine, bool dialler)
     : self_(std::move(self)),
       mine_(mine),
       dialler_(dialler),
       state_(dialler ? state::awaiting_challenge : state::awaiting_hello) {}
 
-handshake_machine handshake_machine::dialler(handshake_self self, const challenge& mine) {
+handshake_machine handshake_machine::dialler(handshake_self self, const challenge_bytes& mine) {
     return handshake_machine(std::move(self), mine, true);
 }
 
-handshake_machine handshake_machine::acceptor(handshake_self self, const challenge& mine) {
+handshake_machine handshake_machine::acceptor(handshake_self self, const challenge_bytes& mine) {
     return handshake_machine(std::move(self), mine, false);
 }
 

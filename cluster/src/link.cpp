@@ -9,7 +9,8 @@ frame_send_status link::take(std::optional<frame_bytes>& bytes, frame_type type,
     if (!bytes) bytes = encode_frame({version_, type, next_seq_, std::move(body)}, max_frame_);
     if (!bytes) return frame_send_status::too_large;
     // Numbered when taken: another sender may have gone first while this one waited.
-    for (int i = 0; i < 8; ++i) (*bytes)[2 + i] = static_cast<std::uint8_t>(next_seq_ >> (56 - 8 * i));
+    for (std::size_t i = 0; i < 8; ++i)
+        (*bytes)[2 + i] = static_cast<std::uint8_t>(next_seq_ >> (56 - 8 * i));
     const frame_send_status st = conn_->send(std::move(*bytes));
     if (st != frame_send_status::sent) return st;
     ++next_seq_;

@@ -35,7 +35,8 @@ std::optional<frame_bytes> encode_frame(const frame& f, std::size_t max_size) {
     frame_bytes out(frame_header_size);
     out[0] = f.version;
     out[1] = static_cast<std::uint8_t>(f.type);
-    for (int i = 0; i < 8; ++i) out[2 + i] = static_cast<std::uint8_t>(f.seq >> (56 - 8 * i));
+    for (std::size_t i = 0; i < 8; ++i)
+        out[2 + i] = static_cast<std::uint8_t>(f.seq >> (56 - 8 * i));
     nlohmann::json::to_msgpack(f.body, out);
     if (out.size() > max_size) return std::nullopt;
     return out;
@@ -61,7 +62,7 @@ decoded_frame decode_frame(std::span<const std::uint8_t> bytes, std::size_t max_
         return {std::nullopt, "unknown frame type " + std::to_string(bytes[1])};
     }
     f.seq = 0;
-    for (int i = 0; i < 8; ++i) f.seq = (f.seq << 8) | bytes[2 + i];
+    for (std::size_t i = 0; i < 8; ++i) f.seq = (f.seq << 8) | bytes[2 + i];
     parsed_msgpack body = parse_msgpack(bytes.subspan(frame_header_size));
     if (!body.ok()) return {std::nullopt, std::string("malformed ") + to_string(f.type) + " body: " + body.error};
     f.body = std::move(body.value);

@@ -1,9 +1,6 @@
 #include "sim_fault_injector.hpp"
 
-#include <cxxabi.h>
-
-#include <cstdlib>
-#include <memory>
+#include <ractor/detail/type_name.hpp>
 
 #include "world_core.hpp"
 
@@ -76,11 +73,7 @@ const std::string& sim_fault_injector::type_name(const std::type_info& type) {
     auto& names = core_.rules().type_names;
     auto it = names.find(std::type_index(type));
     if (it != names.end()) return it->second;
-    int status = 0;
-    std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
-                                                     std::free);
-    std::string name = status == 0 && demangled ? demangled.get() : type.name();
-    return names.emplace(std::type_index(type), std::move(name)).first->second;
+    return names.emplace(std::type_index(type), ractor::detail::type_name(type)).first->second;
 }
 
 void sim_fault_injector::note_handled(std::uint64_t actor, const std::type_info& behaviour) {

@@ -9,9 +9,8 @@
 
 #include <ractor/detail/actor_cell.hpp>
 #include <ractor/prng.hpp>
-#include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/errors.hpp>
 #include <ractor/sim/random_strategy.hpp>
-#include <ractor/sim/step_budget_exceeded.hpp>
 
 #include "determinism_guard.hpp"
 #include "fiber_algorithm.hpp"

@@ -216,7 +216,6 @@ private:
                             std::optional<time_point> deadline);
     wake_reason park_main(std::uint64_t node, park_token token,
                           std::optional<time_point> deadline);
-    waiter& waiter_of(park_token token, const char* what);
     void arm_deadline(waiter& wt, std::uint64_t node, time_point deadline);
     void end_park(waiter& wt);
     /// Whether this sync point offers a scheduling choice (a draw of the world's own stream).

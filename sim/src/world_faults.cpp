@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include <ractor/detail/exception_text.hpp>
 #include <ractor/prng.hpp>
 
 #include "world_core.hpp"
@@ -18,16 +19,6 @@ std::string field(const char* list, std::size_t i, const char* key) {
 
 std::string describe_target(const actor_target& t) {
     return t.name.empty() ? "actor " + std::to_string(t.actor) : "'" + t.name + "'";
-}
-
-std::string exception_text(std::exception_ptr e) {
-    try {
-        std::rethrow_exception(std::move(e));
-    } catch (const std::exception& ex) {
-        return ex.what();
-    } catch (...) {
-        return "unknown exception";
-    }
 }
 
 }  // namespace
@@ -100,7 +91,8 @@ bool world_core::restart_node(std::uint64_t id) {
     }
     if (failure) {
         record(id, trace_event{trace_kind::fault, 0, 0, 0,
-                               "restart node " + n.name + ": start-up failed: " + exception_text(failure)});
+                               "restart node " + n.name + ": start-up failed: " +
+                                   ractor::detail::exception_text(failure)});
     }
     return true;
 }

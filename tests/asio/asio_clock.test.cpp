@@ -221,7 +221,7 @@ TEST_CASE("many timers due at once all fire, equal deadlines in start order", "[
     rt.executor.schedule(starter);
     REQUIRE(fired.wait_for(n));
     std::vector<int> expected(n);
-    for (int i = 0; i < n; ++i) expected[i] = i;
+    for (int i = 0; i < n; ++i) expected[static_cast<std::size_t>(i)] = i;
     std::lock_guard<std::mutex> lock(mutex);
     CHECK(order == expected);
 }

@@ -410,7 +410,7 @@ TEST_CASE("many fibers park at once and all wake", "[asio][executor]") {
     std::size_t unparked = 0;
     {
         std::lock_guard<std::mutex> lock(mutex);
-        for (const park_token& t : tokens) unparked += rt.executor.unpark(t) ? 1 : 0;
+        for (const park_token& t : tokens) unparked += rt.executor.unpark(t) ? 1u : 0u;
     }
     CHECK(unparked == n);
     REQUIRE(done.wait_for(n));

@@ -29,8 +29,8 @@ handshake_self self_named(std::string name, std::string cookie = "secret", std::
     return handshake_self{std::move(name), std::move(cookie), 1, incarnation};
 }
 
-challenge challenge_of(std::uint8_t fill) {
-    challenge c{};
+challenge_bytes challenge_of(std::uint8_t fill) {
+    challenge_bytes c{};
     c.fill(fill);
     return c;
 }

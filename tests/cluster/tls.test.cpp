@@ -234,7 +234,7 @@ TEST_CASE("TLS: three nodes form a full mesh with remote casts, calls and groups
     std::size_t answered = 0;
     for (const auto& m : n3.sys.groups().get_members("workers")) {
         CHECK(m.id().node != n3.sys.node_id());
-        answered += ask(m.as<echo_message>(), "member").value() == "member!" ? 1 : 0;
+        if (ask(m.as<echo_message>(), "member").value() == "member!") ++answered;
     }
     CHECK(answered == 3);
     n1.sys.groups().leave("workers", {a});

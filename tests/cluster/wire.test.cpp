@@ -156,7 +156,8 @@ TEST_CASE("decoding rejects truncated, oversized, malformed and unknown frames",
     }
     SECTION("a container that announces more elements than the bytes can hold") {
         frame_bytes lying(good.begin(), good.begin() + frame_header_size);
-        for (std::uint8_t b : {0xdf, 0xff, 0xff, 0xff, 0xff}) lying.push_back(b);  // map32 of 2^32-1 entries
+        for (int b : {0xdf, 0xff, 0xff, 0xff, 0xff})
+            lying.push_back(static_cast<std::uint8_t>(b));  // map32 of 2^32-1 entries
         decoded_frame d = decode_frame(lying, limit);
         CHECK_FALSE(d.frame);
         CHECK(d.error.find("announces") != std::string::npos);

@@ -152,8 +152,10 @@ CONFORMANCE_TEST("process groups converge after joins, leaves and node loss", "[
     std::size_t joined = 0, left = 0;
     for (const auto& e : seen) {
         if (e.what != supervision_event::kind::group_changed) continue;
-        joined += e.group.rfind("joined", 0) == 0 ? std::count(e.group.begin(), e.group.end(), '<') : 0;
-        left += e.group.rfind("left", 0) == 0 ? std::count(e.group.begin(), e.group.end(), '<') : 0;
+        const auto members =
+            static_cast<std::size_t>(std::count(e.group.begin(), e.group.end(), '<'));
+        if (e.group.rfind("joined", 0) == 0) joined += members;
+        if (e.group.rfind("left", 0) == 0) left += members;
     }
     CHECK(joined == 3);
     CHECK(left == 3);

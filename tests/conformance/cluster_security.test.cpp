@@ -143,14 +143,14 @@ CONFORMANCE_TEST("deep nesting, huge fields and floats for integers close only t
     for (const auto& [type, body] : after_auth) {
         raw_peer c(p.raw, p.n1.node.address(), "evil", "secret");
         CHECK(c.send(type, body));
-        closed += c.closed_by_peer() ? 1 : 0;
+        if (c.closed_by_peer()) ++closed;
     }
     CHECK(closed == after_auth.size());
     {
         raw_peer c(p.raw, p.n1.node.address(), "evil", "secret");
         frame_bytes deep = deep_frame(frame_type::message, 4000);
         deep[9] = 1;  // the session's next sequence number after the handshake's frames
-        for (int i = 2; i < 9; ++i) deep[i] = 0;
+        for (std::size_t i = 2; i < 9; ++i) deep[i] = 0;
         CHECK(c.send_bytes(deep));
         CHECK(c.closed_by_peer());
     }

@@ -31,7 +31,7 @@ CONFORMANCE_TEST("key-persistent routing sends every job of a key to one worker,
             if (line.find(tail) != std::string::npos) of_key.push_back(line);
         }
         REQUIRE(of_key.size() == 4);
-        for (int value = 0; value < 4; ++value) {
+        for (std::size_t value = 0; value < 4; ++value) {
             CHECK(of_key[value] == "done w" + std::to_string(key % 3) + tail + std::to_string(value));
         }
     }

@@ -37,17 +37,20 @@ struct sink_state {
 struct sink : actor<sink_message, sink_state, std::pair<int, int>> {
     sink_state pre_start(actor_ref<sink_message>, std::pair<int, int> senders_and_count) {
         sink_state s;
-        s.next_seq.assign(senders_and_count.first, 0);
-        s.seen.assign(senders_and_count.first, std::vector<bool>(senders_and_count.second, false));
+        const auto senders = static_cast<std::size_t>(senders_and_count.first);
+        const auto count = static_cast<std::size_t>(senders_and_count.second);
+        s.next_seq.assign(senders, 0);
+        s.seen.assign(senders, std::vector<bool>(count, false));
         return s;
     }
     void handle(actor_ref<sink_message>, sink_message msg, sink_state& s) {
         std::visit(overloaded{
                        [&](sink_msg::item& it) {
                            ++s.total;
-                           if (it.seq != s.next_seq[it.sender]) ++s.out_of_order;
-                           s.next_seq[it.sender] = it.seq + 1;
-                           auto&& slot = s.seen[it.sender][it.seq];
+                           const auto sender = static_cast<std::size_t>(it.sender);
+                           if (it.seq != s.next_seq[sender]) ++s.out_of_order;
+                           s.next_seq[sender] = it.seq + 1;
+                           auto&& slot = s.seen[sender][static_cast<std::size_t>(it.seq)];
                            if (slot) ++s.duplicates;
                            slot = true;
                            s.answer_if_done();

@@ -31,8 +31,8 @@ void append(frame_bytes& seq, const frame_bytes& f) {
     seq.insert(seq.end(), f.begin(), f.end());
 }
 
-challenge filled(std::uint8_t v) {
-    challenge c{};
+challenge_bytes filled(std::uint8_t v) {
+    challenge_bytes c{};
     c.fill(v);
     return c;
 }

@@ -18,8 +18,8 @@ void require(bool ok) {
     if (!ok) __builtin_trap();
 }
 
-cluster::challenge fixed_challenge(std::uint8_t v) {
-    cluster::challenge c{};
+cluster::challenge_bytes fixed_challenge(std::uint8_t v) {
+    cluster::challenge_bytes c{};
     c.fill(v);
     return c;
 }

@@ -136,8 +136,8 @@ TEST_CASE("export: Perfetto JSON is valid trace-event JSON with tracks, flows an
         } else {
             REQUIRE(ph == "i");
             CHECK(e.at("s") == "t");
-            supervision += e.at("cat") == "supervision" ? 1 : 0;
-            failures += e.at("cat") == "failure" ? 1 : 0;
+            if (e.at("cat") == "supervision") ++supervision;
+            if (e.at("cat") == "failure") ++failures;
         }
     }
     // Flows pair up one to one: one per message that was received.
@@ -214,7 +214,7 @@ TEST_CASE("export: a message dropped by a killed actor is drawn as dropped", "[s
     const json doc = json::parse(exported(r, sim::trace_format::perfetto, "livelock"));
     std::size_t dropped = 0;
     for (const auto& e : doc.at("traceEvents")) {
-        dropped += e.contains("args") && e.at("args").contains("dropped") ? 1 : 0;
+        if (e.contains("args") && e.at("args").contains("dropped")) ++dropped;
     }
     CHECK(dropped == 1);
 }

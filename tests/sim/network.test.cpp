@@ -119,7 +119,8 @@ struct counting_sink : ractor::actor<int, echo_args, echo_args> {
             const received_frame r = conn->receive(std::nullopt);
             if (r.what != received_frame::kind::frame) break;
             std::uint32_t seq = 0;
-            for (int i = 0; i < 4; ++i) seq |= static_cast<std::uint32_t>(r.bytes.at(i)) << (8 * i);
+            for (std::size_t i = 0; i < 4; ++i)
+                seq |= static_cast<std::uint32_t>(r.bytes.at(i)) << (8 * i);
             if (seq != expected) {
                 s.log->push_back("out of order: got " + std::to_string(seq) + " expected " + std::to_string(expected));
                 return;
@@ -142,7 +143,7 @@ struct blocked_receiver : ractor::actor<int> {
 
 frame_bytes numbered(std::uint32_t seq) {
     frame_bytes b(16, 0xab);
-    for (int i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(seq >> (8 * i));
+    for (std::size_t i = 0; i < 4; ++i) b[i] = static_cast<std::uint8_t>(seq >> (8 * i));
     return b;
 }
 
@@ -566,7 +567,7 @@ frame_bytes sized(std::uint32_t seq, std::size_t size) {
 
 std::uint32_t seq_of(const frame_bytes& b) {
     std::uint32_t seq = 0;
-    for (int i = 0; i < 4; ++i) seq |= static_cast<std::uint32_t>(b.at(i)) << (8 * i);
+    for (std::size_t i = 0; i < 4; ++i) seq |= static_cast<std::uint32_t>(b.at(i)) << (8 * i);
     return seq;
 }
 

@@ -41,7 +41,7 @@ std::pair<std::uint64_t, long> run_gossip(std::uint64_t seed) {
         auto peers = std::make_shared<std::vector<actor_ref<int>>>();
         auto delivered = std::make_shared<long>(0);
         for (int i = 0; i < 50; ++i) peers->push_back(sys.spawn(gossip{}, {peers, delivered}));
-        for (int i = 0; i < 50; ++i) (*peers)[i].cast(20);
+        for (std::size_t i = 0; i < 50; ++i) (*peers)[i].cast(20);
         world.run();
         out.second = *delivered;
         for (auto& p : *peers) p.stop();

@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <deque>
+#include <iterator>
 #include <stdexcept>
 
 #include <ractor/asio_backend/runtime_host.hpp>
@@ -58,13 +61,53 @@ private:
     asio_backend::runtime_host host_{asio_backend::host_options{.threads = 2}};
 };
 
+/// Every backend this file can make; the build chooses which of them run, and in what order.
+constexpr backend_entry factories[] = {
+    {"sim", [] { return std::unique_ptr<test_backend>(new sim_test_backend); }},
+    {"asio", [] { return std::unique_ptr<test_backend>(new asio_test_backend); }},
+};
+
+/// The entries named by the comma-separated `list`, in its order; throws on a name no
+/// factory has.
+std::vector<backend_entry> entries_named(std::string_view list) {
+    std::vector<backend_entry> entries;
+    while (!list.empty()) {
+        const std::size_t comma = std::min(list.find(','), list.size());
+        const std::string_view name = list.substr(0, comma);
+        list.remove_prefix(std::min(comma + 1, list.size()));
+        const auto* found = std::find_if(std::begin(factories), std::end(factories),
+                                         [&](const backend_entry& e) { return e.name == name; });
+        if (found == std::end(factories)) {
+            throw std::logic_error("RACTOR_TEST_BACKENDS names backend '" + std::string(name) +
+                                   "', which tests/support/backends.cpp cannot make");
+        }
+        entries.push_back(*found);
+    }
+    return entries;
+}
+
+/// Runs one conformance test on one backend: what Catch2 calls for "<test> - <backend>".
+class conformance_invoker final : public Catch::ITestInvoker {
+public:
+    conformance_invoker(std::string_view backend, void (*body)(test_backend&))
+        : backend_(backend), body_(body) {}
+    void invoke() const override { run_on(backend_, body_); }
+
+private:
+    std::string_view backend_;
+    void (*body_)(test_backend&);
+};
+
+/// Names and tags of the registered test cases: Catch2 keeps only views of them.
+std::deque<std::string>& registered_strings() {
+    static std::deque<std::string> strings;
+    return strings;
+}
+
 }  // namespace
 
 const std::vector<backend_entry>& backends() {
-    static const std::vector<backend_entry> entries{
-        {"sim", [] { return std::unique_ptr<test_backend>(new sim_test_backend); }},
-        {"asio", [] { return std::unique_ptr<test_backend>(new asio_test_backend); }},
-    };
+    static const std::vector<backend_entry> entries = entries_named(RACTOR_TEST_BACKENDS);
     return entries;
 }
 
@@ -83,6 +126,21 @@ void run_on(std::string_view name, void (*body)(test_backend&)) {
         return;
     }
     throw std::logic_error("no backend named " + std::string(name));
+}
+
+bool register_conformance(void (*body)(test_backend&), const char* name, const char* tags,
+                          const char* file, std::size_t line) {
+    auto& strings = registered_strings();
+    for (const auto& entry : backends()) {
+        const std::string& test_name =
+            strings.emplace_back(std::string(name) + " - " + std::string(entry.name));
+        const std::string& test_tags =
+            strings.emplace_back(std::string(tags) + "[" + std::string(entry.name) + "]");
+        const Catch::AutoReg registration(new conformance_invoker(entry.name, body),
+                                          Catch::SourceLineInfo(file, line), Catch::StringRef(),
+                                          Catch::NameAndTags(test_name, test_tags));
+    }
+    return true;
 }
 
 std::uint64_t test_seed() {

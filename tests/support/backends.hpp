@@ -1,6 +1,7 @@
 #pragma once
 // The backends every conformance test runs on, and the macro that runs a test on each.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,11 +38,17 @@ struct backend_entry {
     std::unique_ptr<test_backend> (*make)();
 };
 
-/// The backends, as data: every conformance test runs once per entry.
+/// The backends, as data, in the order the build lists them (RACTOR_TEST_BACKENDS, from
+/// tests/CMakeLists.txt): every conformance test runs once per entry.
 const std::vector<backend_entry>& backends();
 
 /// Runs `body` on the backend named `name` (a conformance test's registration calls this).
 void run_on(std::string_view name, void (*body)(test_backend&));
+
+/// Registers `body` as one Catch2 test case per backend, named "`name` - <backend>" and
+/// tagged `tags` plus "[<backend>]", at `file`:`line`; returns true (for a static initialiser).
+bool register_conformance(void (*body)(test_backend&), const char* name, const char* tags,
+                          const char* file, std::size_t line);
 
 /// The seed simulator tests use: $RACTOR_SEED, or 1.
 std::uint64_t test_seed();
@@ -50,10 +57,10 @@ std::uint64_t test_seed();
 
 #define RACTOR_CONFORMANCE_CAT2(a, b) a##b
 #define RACTOR_CONFORMANCE_CAT(a, b) RACTOR_CONFORMANCE_CAT2(a, b)
-#define RACTOR_CONFORMANCE_IMPL(fn, name, tags)                                             \
-    static void fn(::ractor::testing::test_backend& backend);                              \
-    TEST_CASE(name " - sim", tags "[sim]") { ::ractor::testing::run_on("sim", &fn); }      \
-    TEST_CASE(name " - asio", tags "[asio]") { ::ractor::testing::run_on("asio", &fn); }   \
+#define RACTOR_CONFORMANCE_IMPL(fn, name, tags)                                       \
+    static void fn(::ractor::testing::test_backend& backend);                         \
+    [[maybe_unused]] static const bool RACTOR_CONFORMANCE_CAT(fn, _registered) =      \
+        ::ractor::testing::register_conformance(&fn, name, tags, __FILE__, __LINE__); \
     static void fn([[maybe_unused]] ::ractor::testing::test_backend& backend)
 
 /// Defines a conformance test: its body (with a `backend` in scope) runs on every backend,

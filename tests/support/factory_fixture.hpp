@@ -130,10 +130,10 @@ inline factory::factory_stats stats_of(const task_factory& f) {
 
 /// Lets `d` pass on the node's clock (virtual in the simulator): an idle actor waits for it.
 inline void let_time_pass(actor_system& sys, duration d) {
-    struct idle : actor<int> {
+    struct time_keeper : actor<int> {
         void handle(actor_ref<int>, int, std::monostate&) {}
     };
-    auto waiter = sys.spawn(idle{});
+    auto waiter = sys.spawn(time_keeper{});
     waiter.wait_for(d);
     waiter.stop_and_wait();
 }

@@ -48,7 +48,7 @@ TEST_CASE("every scenario file runs on the simulator for its seeds", "[tools][sc
             INFO(file.filename().string() << " seed " << seed << ": " << rep.message
                  << "  (replay: ractor-sim replay " << file.string() << " --seed " << seed << ")");
             if (!planted) CHECK(rep.passed());
-            failed += rep.passed() ? 0 : 1;
+            if (!rep.passed()) ++failed;
         }
         if (planted) {
             INFO(file.filename().string() << ": " << failed << " of " << seeds << " seeds failed");

@@ -101,7 +101,7 @@ std::string flood_line(const flood_outcome& o, std::int64_t seconds, double ns, 
                   "pushed_back=%lld refused=%lld downs=%d msgs_per_s=%.0f total_ms=%.1f peak_rss_kb=%lld",
                   static_cast<long long>(seconds), static_cast<long long>(o.told_ok), static_cast<long long>(o.delivered),
                   static_cast<long long>(o.told_ok - o.delivered), static_cast<long long>(o.pushed_back),
-                  static_cast<long long>(o.refused), downs, o.delivered / (ns / 1e9), ns / 1e6,
+                  static_cast<long long>(o.refused), downs, static_cast<double>(o.delivered) / (ns / 1e9), ns / 1e6,
                   static_cast<long long>(ractor::tool::status_kb("VmHWM")));
     return line;
 }
@@ -131,7 +131,7 @@ private:
             pacer.stop();
             if (remote_count(r.target, 600s) != s.count) return "ERROR the server counted a different number of ticks";
             std::snprintf(line, sizeof line, "RESULT system=ractor-cpp workload=remote_cast msgs=%lld total_ms=%.1f msgs_per_s=%.0f",
-                          static_cast<long long>(s.count), elapsed_ns() / 1e6, s.count / (elapsed_ns() / 1e9));
+                          static_cast<long long>(s.count), elapsed_ns() / 1e6, static_cast<double>(s.count) / (elapsed_ns() / 1e9));
             return line;
         }
         for (std::int64_t i = 0; i < s.count; ++i) {
@@ -141,7 +141,7 @@ private:
         const double ns = elapsed_ns();
         std::snprintf(line, sizeof line,
                       "RESULT system=ractor-cpp workload=remote_call calls=%lld total_ms=%.1f calls_per_s=%.0f ns_per_call=%.0f",
-                      static_cast<long long>(s.count), ns / 1e6, s.count / (ns / 1e9), ns / s.count);
+                      static_cast<long long>(s.count), ns / 1e6, static_cast<double>(s.count) / (ns / 1e9), ns / static_cast<double>(s.count));
         return line;
     }
 };

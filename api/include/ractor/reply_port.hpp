@@ -47,11 +47,6 @@ public:
         slot_.reset();
     }
 
-    /// True if the caller stopped waiting (timed out) or the reply was sent.
-    bool is_closed() const noexcept {
-        return !slot_ || slot_->state.load(std::memory_order_acquire) != detail::reply_slot_base::pending;
-    }
-
 private:
     void abandon() noexcept {
         if (slot_) slot_->drop("the actor dropped the request without replying");

@@ -21,15 +21,6 @@ enum class supervisor_strategy : std::uint8_t {
     simple_one_for_one,  ///< one_for_one over dynamic children made from one template
 };
 
-/// A deliberately broken behaviour, for mutation testing only: it proves that the
-/// property tests notice a wrong supervisor. Never set it in real code.
-enum class supervisor_mutation : std::uint8_t {
-    none,
-    rest_for_one_skips_last,  ///< rest_for_one leaves the youngest child of the group down
-    ignore_intensity,         ///< restarts never exhaust the intensity
-    retry_failed_child_only,  ///< a failed start in a group restart retries that child alone
-};
-
 /// A supervisor's specification (Erlang/OTP's supervisor flags plus child specs).
 struct supervisor_spec {
     supervisor_strategy strategy = supervisor_strategy::one_for_one;
@@ -43,8 +34,6 @@ struct supervisor_spec {
     std::optional<child_template> dynamic{};
     /// Gets every report (`child_terminated`, `start_error`, ...); reports are traced too.
     supervisor_report_handler on_report{};
-    /// For mutation testing only (see `supervisor_mutation`).
-    supervisor_mutation mutation = supervisor_mutation::none;
 };
 
 /// The name of a strategy, e.g. "rest_for_one".

@@ -27,9 +27,9 @@ connection_setup::connection_setup(const boost::asio::any_io_executor& io,
       handshake_timer_(io) {}
 
 void connection_setup::connect(const std::string& host, std::uint16_t port) {
-    boost::system::error_code ec;
-    const auto address = boost::asio::ip::make_address(host, ec);
-    if (!ec) {
+    boost::system::error_code not_an_address;
+    const auto address = boost::asio::ip::make_address(host, not_an_address);
+    if (!not_an_address) {
         connect_to(boost::asio::ip::tcp::resolver::results_type::create(
             boost::asio::ip::tcp::endpoint(address, port), host, std::to_string(port)));
         return;

@@ -8,6 +8,7 @@
 
 #include <ractor/actor.hpp>
 #include <ractor/actor_system.hpp>
+#include <ractor/detail/supervisor_mutation.hpp>
 #include <ractor/sim/world.hpp>
 #include <ractor/supervisor.hpp>
 #include <ractor/timers.hpp>
@@ -127,9 +128,11 @@ child_spec child_of(const tree_node& n, const std::string& path, const recorder_
                                 : child_shutdown::timeout(std::chrono::milliseconds(10));
     if (n.supervisor) {
         s.type = child_type::supervisor;
-        s.start = [spec = spec_of(n, path, rec, m), path, rec](const any_actor_ref& sup) -> any_actor_ref {
+        s.start = [spec = spec_of(n, path, rec, m), path, rec,
+                   m](const any_actor_ref& sup) -> any_actor_ref {
             rec->log.push_back("start " + path);
-            auto ref = spawn_supervisor(sup.system(), spec, {.supervisor = sup});
+            auto ref = ractor::detail::spawn_mutated_supervisor(sup.system(), spec, m,
+                                                                {.supervisor = sup});
             rec->started(path, ref);
             return ref;
         };
@@ -145,8 +148,7 @@ supervisor_spec spec_of(const tree_node& n, const std::string& path, const recor
     }
     supervisor_spec spec{.strategy = n.strategy,
                          .intensity = n.intensity,
-                         .period = std::chrono::milliseconds(n.period_ms),
-                         .mutation = m};
+                         .period = std::chrono::milliseconds(n.period_ms)};
     for (std::size_t i = 0; i < n.children.size(); ++i) {
         spec.children.push_back(child_of(n.children[i], path + "/" + std::to_string(i), rec, m));
     }
@@ -170,7 +172,8 @@ supervision_run run_case(const supervision_case& c, std::uint64_t seed) {
 
         auto top = sys.spawn(watcher{}, rec);
         rec->log.push_back("start r");
-        auto root = spawn_supervisor(sys, spec_of(c.root, "r", rec, c.mutation), {.supervisor = top});
+        auto root = ractor::detail::spawn_mutated_supervisor(
+            sys, spec_of(c.root, "r", rec, c.mutation), c.mutation, {.supervisor = top});
         rec->started("r", root);
         auto chaos = sys.spawn(injector{}, std::move(inj));
         w.run();

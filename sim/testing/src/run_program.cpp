@@ -14,11 +14,10 @@
 #include <stdexcept>
 #include <string_view>
 
-#include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/errors.hpp>
+#include <ractor/sim/hex.hpp>
 #include <ractor/sim/pct_strategy.hpp>
 #include <ractor/sim/random_strategy.hpp>
-#include <ractor/sim/step_budget_exceeded.hpp>
-#include <ractor/sim/time_budget_exceeded.hpp>
 #include <ractor/sim/world.hpp>
 
 namespace ractor::sim {
@@ -78,12 +77,6 @@ std::unique_ptr<scheduling_strategy> make_strategy(const run_options& opts) {
         break;
     }
     return std::make_unique<random_strategy>(opts.seed);
-}
-
-std::string hex(std::uint64_t v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v);
-    return buf;
 }
 
 /// `text` as one word of a POSIX shell command line: as it is when that is safe, else in

@@ -4,14 +4,10 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include <ractor/sim/hex.hpp>
+
 namespace ractor::sim {
 namespace {
-
-std::string hex(std::uint64_t v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v);
-    return buf;
-}
 
 std::string outcome_text(const run_report& r) {
     std::string out = to_string(r.outcome);

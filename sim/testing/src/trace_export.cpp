@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ractor/sim/hex.hpp>
 #include <ractor/sim/run_program.hpp>
 
 namespace ractor::sim {
@@ -203,12 +204,6 @@ private:
 
     std::map<track, identity> actors_;
 };
-
-std::string hex(std::uint64_t v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v);
-    return buf;
-}
 
 double micros(std::int64_t ns) { return static_cast<double>(ns) / 1000.0; }
 

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <ractor/detail/counted_ptr.hpp>
 #include <ractor/detail/spinlock.hpp>
 #include <ractor/runtime/clock.hpp>
 
@@ -66,44 +67,27 @@ struct periodic_state : timer_state {
     duration period{};
 };
 
+/// Counts a new owner of `s` (the hook of `timer_ptr`).
+inline void add_ref(timer_state* s) noexcept { s->refs.fetch_add(1, std::memory_order_relaxed); }
+
+/// Drops an owner of `s`, freeing it with the last one (the hook of `timer_ptr`).
+inline void release(timer_state* s) noexcept {
+    if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete s;
+}
+
 /// Shared ownership of a timer state (one pointer wide, no control block).
-class timer_ptr {
-public:
-    timer_ptr() noexcept = default;
-    /// Adopts a new reference to `s`.
-    explicit timer_ptr(timer_state* s) noexcept : p_(s) {
-        if (p_) p_->refs.fetch_add(1, std::memory_order_relaxed);
-    }
-    timer_ptr(const timer_ptr& o) noexcept : timer_ptr(o.p_) {}
-    timer_ptr(timer_ptr&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
-    timer_ptr& operator=(timer_ptr o) noexcept {
-        std::swap(p_, o.p_);
-        return *this;
-    }
-    ~timer_ptr() {
-        if (p_ && p_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p_;
-    }
+using timer_ptr = counted_ptr<timer_state>;
 
-    /// A new reference to `s` unless its last one is already gone (then empty).
-    static timer_ptr try_share(timer_state& s) noexcept {
-        std::uint32_t n = s.refs.load(std::memory_order_relaxed);
-        while (n != 0) {
-            if (s.refs.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) return timer_ptr(&s, adopt{});
+/// A new reference to `s` unless its last one is already gone (then empty).
+inline timer_ptr try_share(timer_state& s) noexcept {
+    std::uint32_t n = s.refs.load(std::memory_order_relaxed);
+    while (n != 0) {
+        if (s.refs.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) {
+            return timer_ptr::adopt(&s);
         }
-        return {};
     }
-
-    timer_state* get() const noexcept { return p_; }
-    timer_state* operator->() const noexcept { return p_; }
-    timer_state& operator*() const noexcept { return *p_; }
-    explicit operator bool() const noexcept { return p_ != nullptr; }
-
-private:
-    struct adopt {};
-    timer_ptr(timer_state* s, adopt) noexcept : p_(s) {}
-
-    timer_state* p_ = nullptr;
-};
+    return {};
+}
 
 /// A timer state (`Base`: one-shot or periodic) that runs `F` (returning void, or bool for
 /// periodic timers).

@@ -17,7 +17,7 @@ inline constexpr std::size_t challenge_size = 32;
 inline constexpr std::size_t max_node_name_size = 255;
 
 /// A handshake challenge.
-using challenge = std::array<std::uint8_t, challenge_size>;
+using challenge_bytes = std::array<std::uint8_t, challenge_size>;
 /// An HMAC-SHA256 proof.
 using proof = std::array<std::uint8_t, 32>;
 
@@ -29,7 +29,7 @@ bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::u
 
 /// A fresh challenge from the runtime's secure entropy (the OS CSPRNG on asio, the seeded
 /// stream in the simulator, so simulated runs replay).
-challenge make_challenge(entropy& source);
+challenge_bytes make_challenge(entropy& source);
 
 /// Which side of a handshake a proof comes from. Part of the proven data, so a proof made
 /// as one role never passes as the other.

@@ -77,9 +77,9 @@ public:
     };
 
     /// The dialling side; send `hello()` first.
-    static handshake_machine dialler(handshake_self self, const challenge& mine);
+    static handshake_machine dialler(handshake_self self, const challenge_bytes& mine);
     /// The accepting side.
-    static handshake_machine acceptor(handshake_self self, const challenge& mine);
+    static handshake_machine acceptor(handshake_self self, const challenge_bytes& mine);
 
     /// The dialler's first frame.
     frame hello() const;
@@ -99,7 +99,7 @@ public:
     std::uint8_t version() const noexcept { return version_; }
 
 private:
-    handshake_machine(handshake_self self, const challenge& mine, bool dialler);
+    handshake_machine(handshake_self self, const challenge_bytes& mine, bool dialler);
 
     step on_challenge(const frame& f);
     step on_ack(const frame& f);
@@ -114,8 +114,8 @@ private:
     step refusal_to_send(std::string reason, handshake_failure kind, bool retry = false);
 
     handshake_self self_;
-    challenge mine_;
-    challenge theirs_{};
+    challenge_bytes mine_;
+    challenge_bytes theirs_{};
     bool dialler_;
     state state_;
     handshake_peer peer_;

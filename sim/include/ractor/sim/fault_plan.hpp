@@ -21,7 +21,7 @@ struct invocation_failure {
     std::uint64_t actor = 0;  ///< actor local id on its node; 0: any actor
     /// Behaviour type: its demangled name, or a suffix of it after `::` ("worker" matches
     /// "(anonymous namespace)::worker"); empty: any behaviour.
-    std::string kind;
+    std::string kind{};
     /// Throw at this invocation of `handle` (counting from 1, per actor incarnation);
     /// 0: use `probability` instead.
     std::uint64_t at_invocation = 0;
@@ -82,7 +82,7 @@ struct actor_stop {
 struct node_crash {
     duration at{0};
     std::uint64_t node = 0;
-    std::optional<duration> restart_at;
+    std::optional<duration> restart_at{};
     std::optional<duration> until{};
     std::optional<message_trigger> after{};
     std::optional<duration> restart_after{};  ///< restart this long after the crash

@@ -11,12 +11,11 @@
 #include <vector>
 
 #include <ractor/runtime/runtime.hpp>
-#include <ractor/sim/deadlock_error.hpp>
+#include <ractor/sim/errors.hpp>
 #include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/network_options.hpp>
 #include <ractor/sim/recorded_event.hpp>
 #include <ractor/sim/scheduling_strategy.hpp>
-#include <ractor/sim/step_budget_exceeded.hpp>
 #include <ractor/sim/time_options.hpp>
 
 namespace ractor {

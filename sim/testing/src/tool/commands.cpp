@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include <ractor/sim/explore.hpp>
+#include <ractor/sim/hex.hpp>
 #include <ractor/sim/self_check.hpp>
 #include <ractor/sim/trace_export.hpp>
 #include <ractor/tool/shrink.hpp>
@@ -44,11 +45,7 @@ void print_report(const std::string& tool, const std::string& name, const sim::r
               << "reproduce: " << sim::reproduce_command(tool, name, r.options) << "\n";
 }
 
-std::string hex(std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
-    return buf;
-}
+using sim::hex;
 
 /// Prints the stderr progress line of an exploration: on a terminal after every seed,
 /// otherwise once per tenth of the seeds.

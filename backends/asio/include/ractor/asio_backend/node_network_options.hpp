@@ -29,7 +29,7 @@ struct tls_options {
 /// How one node reaches the network.
 struct node_network_options {
     /// TLS for every connection of the node, accepted and opened; plain TCP when empty.
-    std::optional<tls_options> tls;
+    std::optional<tls_options> tls{};
     /// Per connection: `send` takes frames while fewer bytes than this wait to be written to
     /// the socket, and says `busy` beyond (so a queue holds at most this plus one frame).
     std::size_t send_queue_limit = 4 * 1024 * 1024;

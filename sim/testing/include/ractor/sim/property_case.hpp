@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <ractor/supervisor_spec.hpp>
+#include <ractor/detail/supervisor_mutation.hpp>
 
 namespace ractor::sim {
 
