@@ -157,3 +157,22 @@ CONFORMANCE_TEST("try_as types a reference without throwing, and says when the t
     CHECK(*typed == untyped);
     CHECK(typed->call([](auto reply) { return kv::size{std::move(reply)}; }, 10s).value() == 0);
 }
+
+namespace {
+/// Defines no handle at all: the default ignores every message.
+struct silent : actor<kv_message> {};
+struct misspelled : actor<int> {
+    void handle_supervisor_event(actor_ref<int>, const supervision_event&, std::monostate&) {}
+};
+static_assert(detail::has_misspelled_callback<misspelled>(), "a near-miss callback name is caught");
+static_assert(!detail::has_misspelled_callback<store>());
+}  // namespace
+
+CONFORMANCE_TEST("an actor without handle ignores messages and drops their reply ports", "[ergonomics]") {
+    actor_system sys(backend.add_node("n1"));
+    auto a = sys.spawn(silent{});
+    CHECK(a.cast(kv::tick{}) == send_status::ok);
+    auto r = a.call([](auto reply) { return kv::size{std::move(reply)}; }, 10s);
+    CHECK(r.is_sender_error());
+    CHECK(a.is_alive());
+}
