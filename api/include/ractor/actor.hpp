@@ -15,7 +15,8 @@ namespace ractor {
 /// The derived class is the actor's behaviour; `State` is what `pre_start` builds from the
 /// spawn `Args` and what every later callback mutates. Define the callbacks you need with
 /// the same signatures; the ones you leave out keep these defaults. Callbacks run one at a
-/// time; an exception thrown by any of them becomes the actor's failure.
+/// time; an exception thrown by any of them becomes the actor's failure. A misspelled
+/// callback name (e.g. `handle_supervisor_event`) is a compile error.
 ///
 /// ```
 /// struct counter : ractor::actor<int, int> {
@@ -36,6 +37,10 @@ public:
 
     /// Runs once after a successful start, before any message.
     void post_start(actor_ref<Msg> /*self*/, State& /*state*/) {}
+
+    /// Handles one message. Default: ignores it (a reply port in it is dropped, so its
+    /// caller gets a sender error at once).
+    void handle(actor_ref<Msg> /*self*/, Msg /*msg*/, State& /*state*/) {}
 
     /// Handles a supervision event about a linked child or a monitored actor.
     /// Default (as ractor): when a linked child terminates or fails, stop this actor too,

@@ -12,28 +12,13 @@
 #include <ractor/call_result.hpp>
 #include <ractor/detail/actor_cell.hpp>
 #include <ractor/errors.hpp>
+#include <ractor/message_reply.hpp>
 #include <ractor/reply_port.hpp>
 #include <ractor/send_status.hpp>
 
 namespace ractor {
 
 namespace detail {
-
-/// The reply type `R` of a request builder callable as `build(reply_port<R>)`.
-template <class F>
-struct reply_type_of : reply_type_of<decltype(&std::decay_t<F>::operator())> {};
-template <class C, class Ret, class R>
-struct reply_type_of<Ret (C::*)(reply_port<R>) const> {
-    using type = R;
-};
-template <class C, class Ret, class R>
-struct reply_type_of<Ret (C::*)(reply_port<R>)> {
-    using type = R;
-};
-template <class Ret, class R>
-struct reply_type_of<Ret (*)(reply_port<R>)> {
-    using type = R;
-};
 
 /// Throws `wrong_message_type` unless `cell` accepts messages of type `expected`.
 void check_message_type(const cell_base& cell, const std::type_info& expected);
@@ -57,8 +42,10 @@ public:
     }
 
     /// Sends the request built by `build(reply_port<R>)` and waits for the reply, at most
-    /// `timeout`. Inside a handler only the calling actor waits (its fiber parks); outside
-    /// actors the calling thread blocks (asio) or the simulation runs until the reply.
+    /// `timeout`. `build` may be generic (`[](auto reply) { return get{std::move(reply)}; }`):
+    /// `R` is then the `message_reply` of the message it returns. Inside a handler only the
+    /// calling actor waits (its fiber parks); outside actors the calling thread blocks (asio)
+    /// or the simulation runs until the reply.
     template <class Build>
     auto call(Build&& build, duration timeout) const {
         return call_impl(std::forward<Build>(build), timeout);
@@ -95,6 +82,12 @@ private:
 template <class Msg>
 actor_ref<Msg> any_actor_ref::as() const {
     detail::check_message_type(*cell(), typeid(Msg));
+    return actor_ref<Msg>(cell());
+}
+
+template <class Msg>
+std::optional<actor_ref<Msg>> any_actor_ref::try_as() const {
+    if (cell()->message_type() != typeid(Msg)) return std::nullopt;
     return actor_ref<Msg>(cell());
 }
 

@@ -73,6 +73,10 @@ public:
     /// actor accepts another type. Needs <ractor/actor_ref.hpp>.
     template <class Msg>
     actor_ref<Msg> as() const;
+    /// This reference typed for message type `Msg`, or nullopt if the actor accepts another
+    /// type: the non-throwing `as`. Needs <ractor/actor_ref.hpp>.
+    template <class Msg>
+    std::optional<actor_ref<Msg>> try_as() const;
 
     /// True if this reference names an actor.
     explicit operator bool() const noexcept { return static_cast<bool>(cell_); }

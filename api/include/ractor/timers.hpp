@@ -54,23 +54,33 @@ timer_ptr make_timer(const cell_base& target, F action) {
 
 }  // namespace detail
 
-/// Casts `msg` to `to` after `delay` (Erlang's `send_after`).
+/// Casts `msg` to `to` after `delay` (Erlang's `send_after`). As with `cast`, `msg` may be
+/// a value of any alternative of a variant `Msg`.
 template <class Msg>
-timer_handle send_after(const actor_ref<Msg>& to, duration delay, Msg msg) {
+timer_handle send_after(const actor_ref<Msg>& to, duration delay, std::type_identity_t<Msg> msg) {
     return detail::start_once(*to.cell(), delay,
                               detail::make_timer(*to.cell(), [to, m = std::move(msg)]() mutable {
                                   to.cast(std::move(m));
                               }));
 }
 
-/// Casts `make_message()` to `to` every `period`, the first time after one period; stops
-/// by itself once `to` no longer accepts messages.
-template <class Msg, class MakeMessage>
-timer_handle send_interval(const actor_ref<Msg>& to, duration period, MakeMessage make_message) {
+/// Casts a message to `to` every `period`, the first time after one period; stops by itself
+/// once `to` no longer accepts messages. `message` is either a function making each message
+/// (`make_message()`) or a copyable message, of `Msg` or of one of its alternatives, cast
+/// as a fresh copy each time.
+template <class Msg, class Message>
+timer_handle send_interval(const actor_ref<Msg>& to, duration period, Message message) {
+    static_assert(std::is_invocable_v<Message&> || std::is_convertible_v<const Message&, Msg>,
+                  "ractor: send_interval needs a message (convertible to the actor's message type) or a "
+                  "function making one");
     return detail::start_periodic(*to.cell(), period,
                                   detail::make_timer<detail::periodic_state>(
-                                      *to.cell(), [to, make = std::move(make_message)]() mutable {
-                                          return to.cast(make()) != send_status::stopped;
+                                      *to.cell(), [to, message = std::move(message)]() mutable {
+                                          if constexpr (std::is_invocable_v<Message&>) {
+                                              return to.cast(message()) != send_status::stopped;
+                                          } else {
+                                              return to.cast(Msg(message)) != send_status::stopped;
+                                          }
                                       }));
 }
 

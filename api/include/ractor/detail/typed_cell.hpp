@@ -8,6 +8,7 @@
 
 #include <ractor/actor_ref.hpp>
 #include <ractor/detail/actor_cell.hpp>
+#include <ractor/detail/callback_check.hpp>
 
 namespace ractor::detail {
 
@@ -18,6 +19,8 @@ public:
     using msg_t = typename A::message_type;
     using state_t = typename A::state_type;
     using args_t = typename A::arguments_type;
+
+    static_assert((check_callbacks<A>(), true));
 
     typed_cell(actor_system& system, const runtime& rt, std::uint64_t local_id, std::string name,
                std::size_t mailbox_capacity, A behaviour)
