@@ -16,19 +16,33 @@ using namespace std::chrono_literals;
 namespace {
 
 namespace kv {
-struct put { std::string key; int value; };
-struct get { std::string key; reply_port<int> reply; };          ///< the reply type comes from its one port
-struct size { reply_port<std::size_t> reply; };
-struct name_of {                                                 ///< the reply type spelled as an alias
+struct put {
+    std::string key;
+    int value;
+};
+struct get {
+    std::string key;
+    reply_port<int> reply;
+};  ///< the reply type comes from its one port
+struct size {
+    reply_port<std::size_t> reply;
+};
+struct name_of {  ///< the reply type spelled as an alias
     using reply_type = std::string;
     int index;
     reply_port<std::string> reply;
 };
-struct hold { reply_port<int> reply; };                           ///< kept, never answered
+struct hold {
+    reply_port<int> reply;
+};  ///< kept, never answered
 struct tick {};
-struct ticks { std::size_t at_least; reply_port<std::size_t> reply; };
+struct ticks {
+    std::size_t at_least;
+    reply_port<std::size_t> reply;
+};
 }  // namespace kv
-using kv_message = std::variant<kv::put, kv::get, kv::size, kv::name_of, kv::hold, kv::tick, kv::ticks>;
+using kv_message =
+    std::variant<kv::put, kv::get, kv::size, kv::name_of, kv::hold, kv::tick, kv::ticks>;
 
 struct kv_state {
     std::vector<std::pair<std::string, int>> entries;
@@ -52,7 +66,9 @@ struct store : actor<kv_message, kv_state> {
                            // An unknown key drops the port: the caller gets a sender error.
                        },
                        [&](kv::size& q) { q.reply.send(s.entries.size()); },
-                       [&](kv::name_of& n) { n.reply.send(s.entries.at(static_cast<std::size_t>(n.index)).first); },
+                       [&](kv::name_of& n) {
+                           n.reply.send(s.entries.at(static_cast<std::size_t>(n.index)).first);
+                       },
                        [&](kv::hold& h) { s.held.push_back(std::move(h.reply)); },
                        [&](kv::tick&) { ++s.ticks; },
                        [&](kv::ticks& t) { s.waiting.push_back(std::move(t)); },
@@ -73,16 +89,22 @@ auto get_of(std::string key) {
 // The deduction is a compile-time fact; these fail the build, not the run, if it breaks.
 static_assert(std::is_same_v<message_reply<kv::get>::type, int>);
 static_assert(std::is_same_v<message_reply<kv::name_of>::type, std::string>);
-struct two_ports { reply_port<int> a; reply_port<int> b; };
+struct two_ports {
+    reply_port<int> a;
+    reply_port<int> b;
+};
 template <class T>
-concept has_reply = requires { typename message_reply<T>::type; };
+concept has_reply = requires {
+    typename message_reply<T>::type;
+};
 static_assert(!has_reply<two_ports>, "two reply ports are ambiguous");
 static_assert(!has_reply<kv::put>, "no reply port, no reply type");
 static_assert(!has_reply<kv_message>, "the whole variant names no one reply");
 
 }  // namespace
 
-CONFORMANCE_TEST("a generic builder deduces the reply type from the message it makes", "[ergonomics]") {
+CONFORMANCE_TEST("a generic builder deduces the reply type from the message it makes",
+                 "[ergonomics]") {
     actor_system sys(backend.add_node("n1"));
     auto a = sys.spawn(store{});
     a.cast(kv::put{"x", 7});
@@ -91,7 +113,11 @@ CONFORMANCE_TEST("a generic builder deduces the reply type from the message it m
     CHECK(x.value() == 7);
     call_result<std::size_t> n = a.call([](auto reply) { return kv::size{std::move(reply)}; }, 10s);
     CHECK(n.value() == 2);
-    call_result<std::string> name = a.call([](auto reply) { return kv::name_of{1, std::move(reply)}; }, 10s);
+    call_result<std::string> name = a.call(
+        [](auto reply) {
+            return kv::name_of{1, std::move(reply)};
+        },
+        10s);
     CHECK(name.value() == "y");
     // Spelling the port out keeps working, and so does a generic builder in multi_call.
     CHECK(a.call([](reply_port<int> p) { return kv::get{"y", std::move(p)}; }, 10s).value() == 9);
@@ -100,7 +126,8 @@ CONFORMANCE_TEST("a generic builder deduces the reply type from the message it m
     CHECK(all[1].value() == 9);
 }
 
-CONFORMANCE_TEST("call_result combinators pass a failure through with its status and reason", "[ergonomics]") {
+CONFORMANCE_TEST("call_result combinators pass a failure through with its status and reason",
+                 "[ergonomics]") {
     actor_system sys(backend.add_node("n1"));
     auto a = sys.spawn(store{});
     a.cast(kv::put{"x", 20});
@@ -110,7 +137,8 @@ CONFORMANCE_TEST("call_result combinators pass a failure through with its status
     CHECK(found.value_or(-1) == 20);
     CHECK(found.or_else([](const call_result<int>&) { return 0; }).value() == 20);
     // and_then chains a second call, which runs only after a success.
-    auto chained = found.and_then([&](int v) { return a.call(get_of(v == 20 ? "missing" : "x"), 10s); });
+    auto chained =
+        found.and_then([&](int v) { return a.call(get_of(v == 20 ? "missing" : "x"), 10s); });
     CHECK(chained.is_sender_error());
 
     auto missing = a.call(get_of("missing"), 10s);
@@ -121,21 +149,34 @@ CONFORMANCE_TEST("call_result combinators pass a failure through with its status
     CHECK(mapped.error() == missing.error());
     CHECK(missing.value_or(-1) == -1);
     bool ran = false;
-    CHECK(missing.and_then([&](int) { ran = true; return call_result<int>::success(1); }).is_sender_error());
+    CHECK(missing
+              .and_then([&](int) {
+                  ran = true;
+                  return call_result<int>::success(1);
+              })
+              .is_sender_error());
     CHECK_FALSE(ran);
     // or_else sees why the call failed and may recover with a value or another call.
     std::string why;
-    CHECK(missing.or_else([&](const call_result<int>& r) { why = r.error(); return 5; }).value() == 5);
+    CHECK(missing
+              .or_else([&](const call_result<int>& r) {
+                  why = r.error();
+                  return 5;
+              })
+              .value() == 5);
     CHECK(why == missing.error());
-    CHECK(missing.or_else([&](const call_result<int>&) { return a.call(get_of("x"), 10s); }).value() == 20);
+    CHECK(missing.or_else([&](const call_result<int>&) { return a.call(get_of("x"), 10s); })
+              .value() == 20);
 
     auto late = a.call([](auto reply) { return kv::hold{std::move(reply)}; }, 20ms);
     REQUIRE(late.is_timeout());
     CHECK(std::move(late).map([](int v) { return v; }).is_timeout());
-    CHECK(late.or_else([](const call_result<int>& r) { return r.is_timeout() ? 1 : 2; }).value() == 1);
+    CHECK(late.or_else([](const call_result<int>& r) { return r.is_timeout() ? 1 : 2; }).value() ==
+          1);
 }
 
-CONFORMANCE_TEST("send_after and send_interval take any alternative of the message variant", "[ergonomics]") {
+CONFORMANCE_TEST("send_after and send_interval take any alternative of the message variant",
+                 "[ergonomics]") {
     actor_system sys(backend.add_node("n1"));
     auto a = sys.spawn(store{});
     send_after(a, 1ms, kv::tick{});
@@ -147,7 +188,8 @@ CONFORMANCE_TEST("send_after and send_interval take any alternative of the messa
     CHECK(made.cancel());
 }
 
-CONFORMANCE_TEST("try_as types a reference without throwing, and says when the type is wrong", "[ergonomics]") {
+CONFORMANCE_TEST("try_as types a reference without throwing, and says when the type is wrong",
+                 "[ergonomics]") {
     actor_system sys(backend.add_node("n1"));
     any_actor_ref untyped = sys.spawn(store{}, {}, spawn_options{.name = "kv"});
     CHECK_FALSE(untyped.try_as<int>().has_value());
@@ -168,7 +210,8 @@ static_assert(detail::has_misspelled_callback<misspelled>(), "a near-miss callba
 static_assert(!detail::has_misspelled_callback<store>());
 }  // namespace
 
-CONFORMANCE_TEST("an actor without handle ignores messages and drops their reply ports", "[ergonomics]") {
+CONFORMANCE_TEST("an actor without handle ignores messages and drops their reply ports",
+                 "[ergonomics]") {
     actor_system sys(backend.add_node("n1"));
     auto a = sys.spawn(silent{});
     CHECK(a.cast(kv::tick{}) == send_status::ok);

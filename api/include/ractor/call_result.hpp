@@ -101,15 +101,19 @@ private:
 
     template <class Self, class F>
     static auto map_impl(Self&& self, F&& f) {
-        using U = std::remove_cvref_t<std::invoke_result_t<F, decltype(*std::forward<Self>(self).value_)>>;
-        static_assert(!std::is_void_v<U>, "call_result::map needs a function that returns the new value");
+        using U = std::remove_cvref_t<
+            std::invoke_result_t<F, decltype(*std::forward<Self>(self).value_)>>;
+        static_assert(!std::is_void_v<U>,
+                      "call_result::map needs a function that returns the new value");
         if (!self.ok()) return call_result<U>(self.status_, self.error_);
         return call_result<U>::success(std::forward<F>(f)(*std::forward<Self>(self).value_));
     }
     template <class Self, class F>
     static auto and_then_impl(Self&& self, F&& f) {
-        using next = std::remove_cvref_t<std::invoke_result_t<F, decltype(*std::forward<Self>(self).value_)>>;
-        static_assert(is_call_result<next>::value, "call_result::and_then needs a function that returns a call_result");
+        using next = std::remove_cvref_t<
+            std::invoke_result_t<F, decltype(*std::forward<Self>(self).value_)>>;
+        static_assert(is_call_result<next>::value,
+                      "call_result::and_then needs a function that returns a call_result");
         if (!self.ok()) return next(self.status_, self.error_);
         return std::forward<F>(f)(*std::forward<Self>(self).value_);
     }
@@ -119,8 +123,9 @@ private:
         if constexpr (std::is_same_v<alt, call_result>) {
             return std::forward<F>(f)(*this);
         } else {
-            static_assert(std::is_convertible_v<alt, R>,
-                          "call_result::or_else needs a function that returns a call_result<R> or an R");
+            static_assert(
+                std::is_convertible_v<alt, R>,
+                "call_result::or_else needs a function that returns a call_result<R> or an R");
             return success(std::forward<F>(f)(*this));
         }
     }

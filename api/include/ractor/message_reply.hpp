@@ -24,7 +24,8 @@ template <class T, std::size_t N>
 constexpr bool brace_constructible_from_fields() {
     return []<std::size_t... I>(std::index_sequence<I...>) {
         return requires { T{any_field_at<I>{}...}; };
-    }(std::make_index_sequence<N>{});
+    }
+    (std::make_index_sequence<N>{});
 }
 
 /// The number of fields of aggregate `T`: the most probes (up to 8) it can be built from,
@@ -90,14 +91,15 @@ struct first_reply_port<reply_port<R>, Rest...> {
 template <class Fields>
 struct single_reply_port {};
 template <class... F>
-    requires((is_reply_port<std::remove_cv_t<F>> + ... + 0) == 1)
-struct single_reply_port<type_list<F...>> : first_reply_port<std::remove_cv_t<F>...> {};
+requires((is_reply_port<std::remove_cv_t<F>> + ... + 0) ==
+         1) struct single_reply_port<type_list<F...>> : first_reply_port<std::remove_cv_t<F>...> {
+};
 
 /// The reply type worked out from `T` itself: its `reply_type` alias, else its one reply field.
 template <class T>
 struct deduced_message_reply : single_reply_port<decltype(field_types(std::declval<T&>()))> {};
 template <class T>
-    requires requires { typename T::reply_type; }
+requires requires { typename T::reply_type; }
 struct deduced_message_reply<T> {
     using type = typename T::reply_type;
 };
@@ -109,8 +111,10 @@ struct deduced_message_reply<T> {
 /// or from the one `reply_port<R>` field of an aggregate `T` with at most 8 public fields.
 /// No `type` member if none applies (e.g. two reply ports, or `T` is the whole variant).
 template <class T>
-struct message_reply : std::conditional_t<std::is_aggregate_v<T> || requires { typename T::reply_type; },
-                                          detail::deduced_message_reply<T>, detail::type_list<>> {};
+        struct message_reply : std::conditional_t < std::is_aggregate_v<T> ||
+    requires {
+    typename T::reply_type;
+}, detail::deduced_message_reply<T>, detail::type_list < >> {};
 
 namespace detail {
 
@@ -118,7 +122,8 @@ namespace detail {
 /// builder with it tells which message the builder makes.
 struct reply_probe {
     template <class R>
-    operator reply_port<R>() const;  // NOLINT(google-explicit-constructor): the probe must convert implicitly
+    operator reply_port<R>()
+        const;  // NOLINT(google-explicit-constructor): the probe must convert implicitly
 };
 
 /// The reply type of a builder's explicit signature `Ret(reply_port<R>)`.
@@ -146,14 +151,17 @@ auto builder_reply() {
         return std::type_identity<typename signature_reply<decltype(&D::operator())>::type>{};
     } else if constexpr (std::is_invocable_v<D&, reply_probe>) {
         using made = std::remove_cvref_t<std::invoke_result_t<D&, reply_probe>>;
-        static_assert(requires { typename message_reply<made>::type; },
-                      "ractor: cannot tell the reply type of the message this generic builder returns: give the "
-                      "message exactly one reply_port<R> field, a `using reply_type = R;`, or specialise "
-                      "ractor::message_reply for it (or spell out the builder's parameter as reply_port<R>)");
+        static_assert(
+            requires { typename message_reply<made>::type; },
+            "ractor: cannot tell the reply type of the message this generic builder returns: give "
+            "the "
+            "message exactly one reply_port<R> field, a `using reply_type = R;`, or specialise "
+            "ractor::message_reply for it (or spell out the builder's parameter as reply_port<R>)");
         return std::type_identity<typename message_reply<made>::type>{};
     } else {
         static_assert(std::is_invocable_v<D&, reply_probe>,
-                      "ractor: a request builder must be callable with one reply_port<R> and return the message");
+                      "ractor: a request builder must be callable with one reply_port<R> and "
+                      "return the message");
         return std::type_identity<void>{};
     }
 }

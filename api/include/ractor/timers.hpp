@@ -70,9 +70,10 @@ timer_handle send_after(const actor_ref<Msg>& to, duration delay, std::type_iden
 /// as a fresh copy each time.
 template <class Msg, class Message>
 timer_handle send_interval(const actor_ref<Msg>& to, duration period, Message message) {
-    static_assert(std::is_invocable_v<Message&> || std::is_convertible_v<const Message&, Msg>,
-                  "ractor: send_interval needs a message (convertible to the actor's message type) or a "
-                  "function making one");
+    static_assert(
+        std::is_invocable_v<Message&> || std::is_convertible_v<const Message&, Msg>,
+        "ractor: send_interval needs a message (convertible to the actor's message type) or a "
+        "function making one");
     return detail::start_periodic(*to.cell(), period,
                                   detail::make_timer<detail::periodic_state>(
                                       *to.cell(), [to, message = std::move(message)]() mutable {
