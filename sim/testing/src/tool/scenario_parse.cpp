@@ -158,7 +158,11 @@ step read_step(const reader& r, const json& j, const std::string& path, const sc
     if (!j.is_object() || j.size() != 1) {
         throw scenario_error(path, "expected an object with one key: sleep, spawn, cast, call, join, leave, wait_group or clients");
     }
-    const auto& [key, body] = *j.items().begin();
+    // The key and body of the first item, read from an iterator that outlives them (a
+    // binding to `*j.items().begin()` would dangle with the temporary items proxy).
+    const auto first = j.begin();
+    const std::string key = first.key();
+    const json& body = first.value();
     const std::string p = at(path, key);
     step st;
     st.path = path;
