@@ -26,7 +26,7 @@ void send_reply_error(const std::shared_ptr<link>& via, std::uint64_t tag, std::
     via->send(frame_type::reply_error, json{{"tag", tag}, {"reason", std::move(reason)}});
 }
 
-void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
+bool node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
     const auto target_id = u64_field(body, "to");
     const auto& type = string_field(body, "type", max_type_name_size);
     const json& msg = field(body, "msg");
@@ -42,6 +42,8 @@ void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
     else if (!target) error = "no actor " + std::to_string(target_id) + " on node " + opts.name;
     else if (target->cell()->message_type() != *codec->type) {
         error = "actor " + target->id().to_string() + " on node " + opts.name + " does not accept '" + type + "'";
+    } else if (!target->cell()->has_room()) {
+        return false;  // the session holds the frame and asks again
     } else {
         decode_context ctx{via};
         context_scope scope(current_decode(), &ctx);
@@ -54,17 +56,11 @@ void node_core::deliver(const std::shared_ptr<link>& via, const json& body) {
         // A refused cast destroyed the message: its reply ports told their callers already.
         if (error.empty() && sent != send_status::ok) error = "delivery failed: " + std::string(to_string(sent));
     }
-    if (error.empty()) return;
+    if (error.empty()) return true;
     count_undelivered();
     note(error);
     for (const auto& tag : tags) send_reply_error(via, as_u64(tag, "replies"), error);
-}
-
-bool node_core::room_for(const json& body) const {
-    const auto to = body.find("to");
-    if (to == body.end() || !to->is_number_unsigned()) return true;
-    auto target = sys.find(to->get<std::uint64_t>());
-    return !target || target->cell()->has_room();
+    return true;
 }
 
 void node_core::answer_lookup(const std::shared_ptr<link>& via, const json& body) {

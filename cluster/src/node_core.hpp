@@ -190,11 +190,9 @@ public:
     bool reset(std::string_view peer_name);
 
     // ---- frames a session received ----
-    void deliver(const std::shared_ptr<link>& via, const json& body);
-    /// False while the local actor a message frame is for has a full mailbox; true when
-    /// there is room, or when `deliver` will refuse the frame anyway (no such actor, a
-    /// malformed body).
-    bool room_for(const json& body) const;
+    /// Delivers a message frame to its local actor, or refuses it (answering its reply
+    /// tags); false, having done nothing, while that actor's bounded mailbox is full.
+    bool deliver(const std::shared_ptr<link>& via, const json& body);
     void answer_lookup(const std::shared_ptr<link>& via, const json& body);
     void apply_pg(peer_state& peer, frame_type type, const json& body);
     void remote_exit(peer_state& peer, std::uint64_t id, const std::string& reason);

@@ -213,8 +213,8 @@ private:
     /// reading, until its actor has room, rather than dropping a cast the peer was told
     /// was sent. The peer's queue then fills and its senders wait or are refused. The
     /// session keeps beating meanwhile, so the peer sees a busy node, not a dead one.
-    void wait_for_room(const json& body) {
-        while (!core_.room_for(body)) {
+    void deliver_when_room(const json& body) {
+        while (!core_.deliver(link_, body)) {
             beat_if_due(rt_.clock.now());
             pause(rt_, room_poll_interval);
         }
@@ -225,8 +225,7 @@ private:
         switch (f.type) {
             case frame_type::heartbeat: return;
             case frame_type::message:
-                wait_for_room(b);
-                core_.deliver(link_, b);
+                deliver_when_room(b);
                 return;
             case frame_type::reply:
                 if (auto p = link_->take_pending(u64_field(b, "tag"))) p->complete(field(b, "value"));
