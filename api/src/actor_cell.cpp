@@ -447,6 +447,8 @@ void cell_base::run(std::size_t budget) noexcept {
     release(this);
 }
 
+void cell_base::discard() noexcept { release(this); }
+
 void cell_base::drop_queued() noexcept {
     while (auto* n = mailbox_.pop()) delete static_cast<envelope*>(n);
     while (auto* n = events_.pop()) delete static_cast<event_envelope*>(n);

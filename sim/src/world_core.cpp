@@ -208,6 +208,11 @@ void world_core::run_for(duration d) {
 
 void world_core::schedule(std::uint64_t node, runnable& r) {
     check_thread("executor::schedule");
+    // A fiber finishing during teardown may still send: nothing runs any more.
+    if (tearing_down_) {
+        r.discard();
+        return;
+    }
     add_candidate(candidate{candidate_kind::runnable, next_task_++, 0, node},
                   candidate_target{&r, nullptr});
 }
@@ -762,6 +767,9 @@ void world_core::teardown() noexcept {
     }
     const simulation_scope scope;
     tearing_down_ = true;
+    for (const candidate_target& t : targets_) {
+        if (t.job != nullptr) t.job->discard();
+    }
     candidates_.clear();
     targets_.clear();
     armed_.clear();

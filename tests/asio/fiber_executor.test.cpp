@@ -506,3 +506,44 @@ TEST_CASE("a park outside any worker fiber of a worker thread never blocks",
     REQUIRE(done.wait_for(1));
     CHECK(woke == wake_reason::interrupted);
 }
+
+namespace {
+
+/// Counts how often it ran and how often the executor gave it up.
+class discard_counting_runnable final : public runnable {
+public:
+    void run(std::size_t) noexcept override { runs_.fetch_add(1); }
+    void discard() noexcept override { discards_.fetch_add(1); }
+
+    std::atomic<int> runs_{0};
+    std::atomic<int> discards_{0};
+};
+
+}  // namespace
+
+TEST_CASE("a shutdown discards what is queued and what is scheduled after it", "[asio][executor]") {
+    // One thread: the five queue behind the blocker, which stops the host before returning.
+    runtime_host host{host_options{.threads = 1}};
+    runtime& rt = host.add_node("n");
+    std::array<discard_counting_runnable, 5> queued;
+    std::atomic<bool> all_queued{false};
+    event_count blocker_done;
+    fn_runnable blocker([&](std::size_t) {
+        while (!all_queued.load()) std::this_thread::yield();
+        host.shutdown();  // from a worker: only requests the stop
+        blocker_done.add();
+    });
+    rt.executor.schedule(blocker);
+    for (auto& r : queued) rt.executor.schedule(r);
+    all_queued.store(true);
+    REQUIRE(blocker_done.wait_for(1));
+    host.shutdown();
+    for (const auto& r : queued) {
+        CHECK(r.runs_.load() == 0);
+        CHECK(r.discards_.load() == 1);
+    }
+    discard_counting_runnable late;
+    rt.executor.schedule(late);
+    CHECK(late.runs_.load() == 0);
+    CHECK(late.discards_.load() == 1);
+}

@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "fuzz/wire_fuzz.hpp"
+#include "support/test_paths.hpp"
 
 TEST_CASE("the wire fuzzer's corpus and regressions run clean", "[cluster][fuzz]") {
     std::size_t inputs = 0;
-    for (const char* dir : {RACTOR_FUZZ_DIR "/corpus", RACTOR_FUZZ_DIR "/regressions"}) {
+    for (const std::string& dir : {ractor::test_paths::fuzz_dir() + "/corpus", ractor::test_paths::fuzz_dir() + "/regressions"}) {
         for (const auto& entry : std::filesystem::directory_iterator(dir)) {
             std::ifstream in(entry.path(), std::ios::binary);
             const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

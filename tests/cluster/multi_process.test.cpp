@@ -14,9 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "support/test_paths.hpp"
+
 extern char** environ;
 
-#ifdef RACTOR_NODE_BINARY
+#ifdef RACTOR_HAVE_NODE_TOOL
 
 namespace {
 
@@ -27,7 +29,7 @@ using steady = std::chrono::steady_clock;
 class node_process {
 public:
     explicit node_process(std::vector<std::string> args) {
-        args.insert(args.begin(), RACTOR_NODE_BINARY);
+        args.insert(args.begin(), ractor::test_paths::node_binary());
         int in[2], out[2];
         // Close-on-exec, so that no other child inherits this child's stdin and keeps it open.
         REQUIRE(::pipe2(in, O_CLOEXEC) == 0);

@@ -34,9 +34,9 @@ std::size_t count_kind(const world& w, ractor::trace_kind kind) {
 }  // namespace
 
 TEST_CASE("sim: runnables run one per step with the world's batch budget", "[sim][executor]") {
+    t::runnables rs;
     world w(1, world_options{.batch_budget = 7});
     auto& rt = w.add_node("a");
-    t::runnables rs;
     std::vector<std::size_t> budgets;
     for (int i = 0; i < 3; ++i) {
         rt.executor.schedule(rs.add([&](std::size_t b) { budgets.push_back(b); }));
@@ -53,9 +53,9 @@ TEST_CASE("sim: runnables run one per step with the world's batch budget", "[sim
 }
 
 TEST_CASE("sim: a runnable may schedule another and itself again", "[sim][executor]") {
+    t::runnables rs;
     world w(2);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     int runs = 0;
     int other = 0;
     auto& b = rs.add([&](std::size_t) { ++other; });
@@ -77,9 +77,9 @@ TEST_CASE("sim: a runnable may schedule another and itself again", "[sim][execut
 }
 
 TEST_CASE("sim: a parked runnable resumes when another unparks it", "[sim][executor]") {
+    t::runnables rs;
     world w(3);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     park_token token;
     std::optional<wake_reason> woke;
     std::vector<bool> unpark_results;
@@ -104,9 +104,9 @@ TEST_CASE("sim: a parked runnable resumes when another unparks it", "[sim][execu
 }
 
 TEST_CASE("sim: unpark before park makes park return at once", "[sim][executor]") {
+    t::runnables rs;
     world w(4);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     std::optional<wake_reason> woke;
     bool first_unpark = false;
     rt.executor.schedule(rs.add([&](std::size_t) {
@@ -124,9 +124,9 @@ TEST_CASE("sim: unpark before park makes park return at once", "[sim][executor]"
 }
 
 TEST_CASE("sim: stale tokens are ignored", "[sim][executor]") {
+    t::runnables rs;
     world w(5);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     std::vector<bool> results;
     std::optional<wake_reason> woke;
     rt.executor.schedule(rs.add([&](std::size_t) {
@@ -148,9 +148,9 @@ TEST_CASE("sim: stale tokens are ignored", "[sim][executor]") {
 }
 
 TEST_CASE("sim: a park deadline times out at exactly the virtual deadline", "[sim][executor]") {
+    t::runnables rs;
     world w(6);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     const time_point deadline = time_point{} + 1500ms;
     std::optional<wake_reason> woke;
     time_point woke_at{};
@@ -169,9 +169,9 @@ TEST_CASE("sim: a park deadline times out at exactly the virtual deadline", "[si
 }
 
 TEST_CASE("sim: an unpark before the deadline cancels the deadline timer", "[sim][executor]") {
+    t::runnables rs;
     world w(7);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     std::optional<wake_reason> woke;
     park_token token;
     rt.executor.schedule(rs.add([&](std::size_t) {
@@ -187,9 +187,9 @@ TEST_CASE("sim: an unpark before the deadline cancels the deadline timer", "[sim
 }
 
 TEST_CASE("sim: a deadline that already passed times out without parking", "[sim][executor]") {
+    t::runnables rs;
     world w(8);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     std::optional<wake_reason> woke;
     w.run_for(2s);
     rt.executor.schedule(rs.add([&](std::size_t) {
@@ -203,9 +203,9 @@ TEST_CASE("sim: a deadline that already passed times out without parking", "[sim
 }
 
 TEST_CASE("sim: parking outside any worker fiber drives the world", "[sim][executor]") {
+    t::runnables rs;
     world w(9);
     auto& rt = w.add_node("a");
-    t::runnables rs;
 
     SECTION("until a runnable unparks the caller") {
         const park_token token = rt.executor.prepare_park();
@@ -250,10 +250,10 @@ TEST_CASE("sim: parking outside any worker fiber drives the world", "[sim][execu
 }
 
 TEST_CASE("sim: yield lets other ready work run first", "[sim][executor]") {
+    t::runnables rs;
     world w(10);
     w.set_strategy(std::make_unique<t::fifo_strategy>());
     auto& rt = w.add_node("a");
-    t::runnables rs;
     std::vector<std::string> order;
     rt.executor.schedule(rs.add([&](std::size_t) {
         order.push_back("a1");
@@ -271,12 +271,12 @@ TEST_CASE("sim: yield lets other ready work run first", "[sim][executor]") {
 }
 
 TEST_CASE("sim: the strategy sees every candidate with stable ids", "[sim][executor]") {
+    t::runnables rs;
     world w(11);
     std::vector<std::vector<ractor::sim::candidate>> log;
     w.set_strategy(std::make_unique<t::recording_strategy>(log));
     auto& a = w.add_node("a");
     auto& b = w.add_node("b");
-    t::runnables rs;
     park_token token;
     auto& parker = rs.add([&](std::size_t) {
         token = a.executor.prepare_park();
@@ -308,10 +308,10 @@ TEST_CASE("sim: a strategy returning an out-of-range index is an error", "[sim][
     struct bad_strategy final : ractor::sim::scheduling_strategy {
         std::size_t pick(std::span<const ractor::sim::candidate> c) override { return c.size(); }
     };
+    t::runnables rs;
     world w(12);
     w.set_strategy(std::make_unique<bad_strategy>());
     auto& rt = w.add_node("a");
-    t::runnables rs;
     rt.executor.schedule(rs.add([](std::size_t) {}));
     CHECK_THROWS_AS(w.step(), std::logic_error);
     CHECK_THROWS_AS(w.set_strategy(nullptr), std::invalid_argument);
@@ -325,9 +325,9 @@ TEST_CASE("sim: timer callbacks may not park", "[sim][executor]") {
 }
 
 TEST_CASE("sim: the step budget stops a livelock", "[sim][executor]") {
+    t::runnables rs;
     world w(14, world_options{.max_steps = 5});
     auto& rt = w.add_node("a");
-    t::runnables rs;
     ractor::runnable* self = nullptr;
     auto& spinner = rs.add([&](std::size_t) { rt.executor.schedule(*self); });
     self = &spinner;
@@ -349,9 +349,9 @@ TEST_CASE("sim: 10,000 runnables parked on deadlines up to an hour finish on vir
 #else
     constexpr int count = 10'000;
 #endif
+    t::runnables rs;
     world w(15, world_options{.keep_events = false});
     auto& rt = w.add_node("a");
-    t::runnables rs;
     int on_time = 0;
     int finished = 0;
     std::vector<ractor::runnable*> parkers;
@@ -391,9 +391,9 @@ TEST_CASE("sim: 10,000 runnables parked on deadlines up to an hour finish on vir
 
 TEST_CASE("sim: exceptions thrown and caught inside run() stay on the worker fiber",
           "[sim][executor]") {
+    t::runnables rs;
     world w(16);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     std::vector<std::string> caught;
     for (int i = 0; i < 3; ++i) {
         rt.executor.schedule(rs.add([&, i](std::size_t) {
@@ -408,4 +408,25 @@ TEST_CASE("sim: exceptions thrown and caught inside run() stay on the worker fib
     }
     w.run();
     CHECK(caught == std::vector<std::string>{"handler 0", "handler 1", "handler 2"});
+}
+
+TEST_CASE("sim: a world destroyed with runnables queued discards each once and runs none",
+          "[sim][executor]") {
+    /// Counts its runs and how often the world gave it up.
+    struct counting final : ractor::runnable {
+        int runs = 0;
+        int discards = 0;
+        void run(std::size_t) noexcept override { ++runs; }
+        void discard() noexcept override { ++discards; }
+    };
+    std::vector<counting> rs(3);
+    {
+        world w(4);
+        auto& rt = w.add_node("a");
+        for (auto& r : rs) rt.executor.schedule(r);
+    }
+    for (const auto& r : rs) {
+        CHECK(r.runs == 0);
+        CHECK(r.discards == 1);
+    }
 }

@@ -31,9 +31,9 @@ constexpr const char* timed_wait_text =
 // Forks a child that runs `wait` inside a runnable of a fresh world.
 t::child_result wait_inside_world(std::function<void()> wait) {
     return t::run_in_child([&] {
+        t::runnables rs;
         world w(1);
         auto& rt = w.add_node("a");
-        t::runnables rs;
         rt.executor.schedule(rs.add([&](std::size_t) { wait(); }));
         w.run();
     });
@@ -115,9 +115,9 @@ TEST_CASE("sim: the same child without a sleep exits normally", "[sim][guard]") 
 }
 
 TEST_CASE("sim: code outside the steps may sleep on the world's thread", "[sim][guard]") {
+    t::runnables rs;
     world w(1);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     int runs = 0;
     rt.executor.schedule(rs.add([&](std::size_t) { ++runs; }));
     w.run();
@@ -133,9 +133,9 @@ TEST_CASE("sim: code outside the steps may sleep on the world's thread", "[sim][
 }
 
 TEST_CASE("sim: other threads may sleep while a world runs", "[sim][guard]") {
+    t::runnables rs;
     world w(1);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     bool slept = false;
     rt.executor.schedule(rs.add([&](std::size_t) {
         std::thread other([&] {

@@ -34,12 +34,12 @@ struct racy_result {
 // each other: the trace depends on every scheduling decision.
 racy_result run_racy_program(std::uint64_t seed) {
     racy_result result;
+    t::runnables rs;
     world w(seed);
     std::vector<ractor::runtime*> nodes;
     for (const char* name : {"a", "b", "c"}) {
         nodes.push_back(&w.add_node(name));
     }
-    t::runnables rs;
     std::vector<park_token> tokens(60);
     for (std::uint64_t i = 0; i < tokens.size(); ++i) {
         ractor::runtime& rt = *nodes[i % nodes.size()];

@@ -157,9 +157,9 @@ TEST_CASE("sim: run_for stops at the horizon and leaves the clock there", "[sim]
 }
 
 TEST_CASE("sim: run_for runs ready work before the horizon", "[sim][world]") {
+    t::runnables rs;
     world w(1);
     auto& rt = w.add_node("a");
-    t::runnables rs;
     int runs = 0;
     rt.executor.schedule(rs.add([&](std::size_t) { ++runs; }));
     w.run_for(0s);
@@ -167,10 +167,10 @@ TEST_CASE("sim: run_for runs ready work before the horizon", "[sim][world]") {
 }
 
 TEST_CASE("sim: trace events are stamped with step, virtual time and node", "[sim][world]") {
+    t::runnables rs;
     world w(1);
     auto& a = w.add_node("a");
     auto& b = w.add_node("b");
-    t::runnables rs;
     const std::uint64_t empty_hash = w.trace_hash();
     t::trace_user(a, 1, "before");
     const std::uint64_t one_event = w.trace_hash();

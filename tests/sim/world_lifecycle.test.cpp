@@ -126,10 +126,10 @@ TEST_CASE("sim: destroying a world with many parked fibers and pending timers",
 
 TEST_CASE("sim: two worlds on one thread run interleaved", "[sim][lifecycle]") {
     world a(1);
+    t::runnables rs;
     world b(1);
     auto& ra = a.add_node("a");
     auto& rb = b.add_node("a");
-    t::runnables rs;
     std::vector<int> log;
     park_token ta;
     ra.executor.schedule(rs.add([&](std::size_t) {

@@ -4,8 +4,9 @@
 #include <limits>
 
 #include "common/cli_values.hpp"
+#include "support/test_paths.hpp"
 
-#if defined(RACTOR_SIM_BINARY)
+#ifdef RACTOR_HAVE_SIM_TOOL
 
 using ractor::tool::parse_trace_hash;
 
@@ -43,4 +44,4 @@ TEST_CASE("cli values: counts are digits only and in range, probabilities in [0,
     }
 }
 
-#endif  // RACTOR_SIM_BINARY
+#endif  // RACTOR_HAVE_SIM_TOOL

@@ -6,33 +6,34 @@
 #include <string>
 
 #include "tools/child_process.hpp"
+#include "support/test_paths.hpp"
 
-#if defined(RACTOR_NODE_BINARY)
+#ifdef RACTOR_HAVE_NODE_TOOL
 
 using tool_test::child_process;
 using tool_test::child_stdin;
 using tool_test::run_tool;
 
 TEST_CASE("ractor-node: usage errors exit 2, like ractor-sim", "[tools][cli]") {
-    const auto missing_cookie = run_tool(RACTOR_NODE_BINARY, {"serve", "--name", "a"});
+    const auto missing_cookie = run_tool(ractor::test_paths::node_binary(), {"serve", "--name", "a"});
     INFO(missing_cookie.output);
     CHECK(missing_cookie.status == 2);
     CHECK(missing_cookie.output.find("--cookie") != std::string::npos);
-    CHECK(run_tool(RACTOR_NODE_BINARY, {}).status == 2);
-    CHECK(run_tool(RACTOR_NODE_BINARY, {"serve", "--cookie", "c", "--calls", "-1"}).status == 2);
-    CHECK(run_tool(RACTOR_NODE_BINARY, {"bench", "--cookie", "c"}).status == 2);
-    CHECK(run_tool(RACTOR_NODE_BINARY, {"serve", "--cookie", "c", "--tick-cost-us", "-5"}).status == 2);
-    CHECK(run_tool(RACTOR_NODE_BINARY, {"bench", "--cookie", "c", "--connect", "x", "--seconds", "1e3"}).status == 2);
-    CHECK(run_tool(RACTOR_NODE_BINARY, {"--help"}).status == 0);
+    CHECK(run_tool(ractor::test_paths::node_binary(), {}).status == 2);
+    CHECK(run_tool(ractor::test_paths::node_binary(), {"serve", "--cookie", "c", "--calls", "-1"}).status == 2);
+    CHECK(run_tool(ractor::test_paths::node_binary(), {"bench", "--cookie", "c"}).status == 2);
+    CHECK(run_tool(ractor::test_paths::node_binary(), {"serve", "--cookie", "c", "--tick-cost-us", "-5"}).status == 2);
+    CHECK(run_tool(ractor::test_paths::node_binary(), {"bench", "--cookie", "c", "--connect", "x", "--seconds", "1e3"}).status == 2);
+    CHECK(run_tool(ractor::test_paths::node_binary(), {"--help"}).status == 0);
 }
 
 TEST_CASE("ractor-node: serve with stdin on /dev/null keeps serving until SIGTERM", "[tools][cli]") {
-    child_process server({RACTOR_NODE_BINARY, "serve", "--name", "server", "--cookie", "c"}, child_stdin::dev_null);
+    child_process server({ractor::test_paths::node_binary(), "serve", "--name", "server", "--cookie", "c"}, child_stdin::dev_null);
     const std::string listening = server.wait_for("listening ");
     REQUIRE(!listening.empty());
     const std::string address = listening.substr(std::string("listening ").size());
     // A client that calls the server's service proves it is still up after reading EOF.
-    child_process client({RACTOR_NODE_BINARY, "serve", "--name", "client", "--cookie", "c", "--connect", address,
+    child_process client({ractor::test_paths::node_binary(), "serve", "--name", "client", "--cookie", "c", "--connect", address,
                           "--expect", "1", "--calls", "3"},
                          child_stdin::pipe);
     const std::string calls = client.wait_for("calls ");
@@ -54,12 +55,12 @@ long long result_field(const std::string& line, const std::string& key) {
 
 TEST_CASE("ractor-node: a flood against a slow bounded receiver reports what arrived and no false down",
           "[tools][cli]") {
-    child_process server({RACTOR_NODE_BINARY, "serve", "--name", "slow", "--cookie", "c", "--tick-cost-us", "50",
+    child_process server({ractor::test_paths::node_binary(), "serve", "--name", "slow", "--cookie", "c", "--tick-cost-us", "50",
                           "--mailbox", "100"},
                          child_stdin::pipe);
     const std::string listening = server.wait_for("listening ");
     REQUIRE(!listening.empty());
-    const auto flood = run_tool(RACTOR_NODE_BINARY, {"bench", "--cookie", "c", "--connect",
+    const auto flood = run_tool(ractor::test_paths::node_binary(), {"bench", "--cookie", "c", "--connect",
                                                      listening.substr(std::string("listening ").size()),
                                                      "--workload", "remote_flood", "--seconds", "1"});
     INFO(flood.output);
@@ -76,4 +77,4 @@ TEST_CASE("ractor-node: a flood against a slow bounded receiver reports what arr
     CHECK(server.wait() == 0);
 }
 
-#endif  // RACTOR_NODE_BINARY
+#endif  // RACTOR_HAVE_NODE_TOOL

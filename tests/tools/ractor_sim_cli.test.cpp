@@ -14,15 +14,16 @@
 #include <ractor/sim/fault_plan_file.hpp>
 
 #include "tools/child_process.hpp"
+#include "support/test_paths.hpp"
 
-#ifdef RACTOR_SIM_BINARY
+#ifdef RACTOR_HAVE_SIM_TOOL
 
 namespace {
 
 using tool_test::run_tool;
 using tool_test::tool_run;
 
-tool_run sim_tool(std::vector<std::string> args) { return run_tool(RACTOR_SIM_BINARY, std::move(args)); }
+tool_run sim_tool(std::vector<std::string> args) { return run_tool(ractor::test_paths::sim_binary(), std::move(args)); }
 
 /// A scratch file holding `text`, removed at the end of the test.
 class scratch_file {
@@ -227,7 +228,7 @@ TEST_CASE("ractor-sim: explore's reproduction lines replay swarm failures with t
         std::vector<std::string> words;
         std::istringstream in(line);
         for (std::string w; in >> w;) words.push_back(w);
-        CHECK(words.front() == RACTOR_SIM_BINARY);
+        CHECK(words.front() == ractor::test_paths::sim_binary());
         words.erase(words.begin());
         const tool_run again = sim_tool(words);
         CHECK(again.status == 1);
@@ -238,4 +239,4 @@ TEST_CASE("ractor-sim: explore's reproduction lines replay swarm failures with t
     CHECK(pct > 0);
 }
 
-#endif  // RACTOR_SIM_BINARY
+#endif  // RACTOR_HAVE_SIM_TOOL

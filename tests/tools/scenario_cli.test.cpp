@@ -9,17 +9,18 @@
 #include <vector>
 
 #include "tools/child_process.hpp"
+#include "support/test_paths.hpp"
 
-#if defined(RACTOR_SIM_BINARY) && defined(RACTOR_SCENARIO_DIR)
+#ifdef RACTOR_HAVE_SIM_TOOL
 
 namespace {
 
 using tool_test::run_tool;
 using tool_test::tool_run;
 
-tool_run sim_tool(std::vector<std::string> args) { return run_tool(RACTOR_SIM_BINARY, std::move(args)); }
+tool_run sim_tool(std::vector<std::string> args) { return run_tool(ractor::test_paths::sim_binary(), std::move(args)); }
 
-std::string scenario_file(const std::string& name) { return std::string(RACTOR_SCENARIO_DIR) + "/" + name; }
+std::string scenario_file(const std::string& name) { return ractor::test_paths::scenario_dir() + "/" + name; }
 
 /// A scratch file holding `text`, removed at the end of the test.
 struct scratch {
@@ -38,7 +39,7 @@ TEST_CASE("ractor-sim runs a scenario file and explore's reproduction line repla
     const tool_run e = sim_tool({"explore", planted, "--seeds", "40", "-j", "2"});
     INFO(e.output);
     REQUIRE(e.status == 1);
-    const auto at = e.output.find(RACTOR_SIM_BINARY + std::string(" replay ") + planted + " --seed ");
+    const auto at = e.output.find(ractor::test_paths::sim_binary() + " replay " + planted + " --seed ");
     REQUIRE(at != std::string::npos);
     std::istringstream line(e.output.substr(at, e.output.find('\n', at) - at));
     std::vector<std::string> words;

@@ -10,9 +10,9 @@
 #include <ractor/tool/builtins.hpp>
 #include <ractor/tool/scenario_runner.hpp>
 
-using namespace ractor;
+#include "support/test_paths.hpp"
 
-#ifdef RACTOR_SCENARIO_DIR
+using namespace ractor;
 
 namespace {
 
@@ -31,7 +31,7 @@ TEST_CASE("every scenario file runs on the simulator for its seeds", "[tools][sc
     tool::registry r;
     tool::add_builtins(r);
     std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(RACTOR_SCENARIO_DIR)) {
+    for (const auto& e : std::filesystem::directory_iterator(ractor::test_paths::scenario_dir())) {
         if (e.path().extension() == ".json") files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
@@ -59,4 +59,3 @@ TEST_CASE("every scenario file runs on the simulator for its seeds", "[tools][sc
     }
 }
 
-#endif

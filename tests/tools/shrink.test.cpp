@@ -10,10 +10,10 @@
 #include <ractor/tool/scenario_runner.hpp>
 #include <ractor/tool/shrink.hpp>
 
+#include "support/test_paths.hpp"
+
 using namespace ractor;
 using json = nlohmann::json;
-
-#ifdef RACTOR_SCENARIO_DIR
 
 namespace {
 
@@ -33,7 +33,7 @@ sim::run_report run_doc(const json& doc, const tool::registry& r, std::uint64_t 
 TEST_CASE("shrink reduces the planted-bug scenario and the result replays its failure", "[tools][shrink]") {
     tool::registry r;
     tool::add_builtins(r);
-    const std::string file = std::string(RACTOR_SCENARIO_DIR) + "/planted_write_behind.json";
+    const std::string file = ractor::test_paths::scenario_dir() + "/planted_write_behind.json";
     const json doc = json::parse(std::ifstream(file));
     std::uint64_t seed = 1;
     while (run_doc(doc, r, seed).passed()) {
@@ -42,7 +42,7 @@ TEST_CASE("shrink reduces the planted-bug scenario and the result replays its fa
     }
     sim::run_options o;
     o.seed = seed;
-    const tool::shrink_result s = tool::shrink(doc, RACTOR_SCENARIO_DIR, r, o);
+    const tool::shrink_result s = tool::shrink(doc, ractor::test_paths::scenario_dir(), r, o);
     INFO(s.scenario.dump(2));
     REQUIRE(s.reproduced);
     CHECK(s.scenario["workload"].size() < doc["workload"].size());
@@ -58,12 +58,11 @@ TEST_CASE("shrink reduces the planted-bug scenario and the result replays its fa
 TEST_CASE("shrink reports a seed that passes as nothing to shrink", "[tools][shrink]") {
     tool::registry r;
     tool::add_builtins(r);
-    const json doc = json::parse(std::ifstream(std::string(RACTOR_SCENARIO_DIR) + "/crash_loop.json"));
+    const json doc = json::parse(std::ifstream(ractor::test_paths::scenario_dir() + "/crash_loop.json"));
     sim::run_options o;
     o.seed = 1;
-    const auto s = tool::shrink(doc, RACTOR_SCENARIO_DIR, r, o);
+    const auto s = tool::shrink(doc, ractor::test_paths::scenario_dir(), r, o);
     CHECK_FALSE(s.reproduced);
     CHECK(s.steps.empty());
 }
 
-#endif

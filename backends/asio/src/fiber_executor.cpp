@@ -8,7 +8,10 @@
 namespace ractor::asio_backend {
 
 void fiber_executor::schedule(runnable& r) {
-    if (host_.stopping()) return;
+    if (host_.stopping()) {
+        r.discard();
+        return;
+    }
     if (worker* w = host_.local_worker()) {
         w->push_local(r);
     } else {

@@ -62,11 +62,22 @@ void run_queue::append_chain(runnable* head, runnable* tail, std::size_t n) noex
     size_.store(size_.load(std::memory_order_relaxed) + n, std::memory_order_seq_cst);
 }
 
-void run_queue::clear() noexcept {
-    std::lock_guard<std::mutex> lock(mutex_);
-    head_ = nullptr;
-    tail_ = nullptr;
-    size_.store(0, std::memory_order_seq_cst);
+void run_queue::discard_all() noexcept {
+    runnable* r = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        r = head_;
+        head_ = nullptr;
+        tail_ = nullptr;
+        size_.store(0, std::memory_order_seq_cst);
+    }
+    // Outside the lock: a discard may free a cell, whose messages may wake other fibers.
+    while (r != nullptr) {
+        runnable* next = r->next_runnable_;
+        r->next_runnable_ = nullptr;
+        r->discard();
+        r = next;
+    }
 }
 
 }  // namespace ractor::asio_backend

@@ -23,8 +23,8 @@ public:
     /// Moves up to `max` of the oldest runnables to the back of `to`; returns how many moved.
     std::size_t steal_into(run_queue& to, std::size_t max) noexcept;
 
-    /// Forgets every queued runnable (they are not owned, so nothing is freed).
-    void clear() noexcept;
+    /// Empties the queue for good, handing each runnable its `discard` (the stop).
+    void discard_all() noexcept;
 
     /// The number of queued runnables (a snapshot).
     std::size_t size() const noexcept { return size_.load(std::memory_order_seq_cst); }

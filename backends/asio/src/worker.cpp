@@ -356,7 +356,7 @@ void worker::yield(fiber_slot& self) {
 
 void worker::begin_stop() noexcept {
     stop_begun_ = true;
-    queue_.clear();
+    queue_.discard_all();
     for (auto& slot : slots_) {
         const std::uint64_t w = slot->load();
         if (waiter::phase_of(w) == waiter::phase::parked) {

@@ -100,6 +100,8 @@ public:
     void remove_monitor(const cell_base& watcher);
 
     void run(std::size_t budget) noexcept final;
+    /// Drops the executor's reference taken when the cell was scheduled.
+    void discard() noexcept final;
 
     /// Runs pre_start through `start_fn`, then starts the actor (called by actor_system).
     /// Throws spawn_error with the exception text if pre_start threw.

@@ -20,6 +20,10 @@ public:
     /// Called on a worker fiber; may park that fiber through `executor::park`.
     virtual void run(std::size_t budget) noexcept = 0;
 
+    /// Called instead of `run` when the executor stops for good while holding this (queued,
+    /// or handed it during the stop): release whatever being scheduled holds. Runs no work.
+    virtual void discard() noexcept {}
+
     /// Intrusive link for the executors' queues; belongs to whichever queue holds it.
     runnable* next_runnable_ = nullptr;
 

@@ -59,8 +59,9 @@ public:
 
     /// Stops the worker threads and joins them; idempotent and never hangs on parked work.
     ///
-    /// Queued runnables are dropped, parked fibers and parked threads wake with
-    /// `wake_reason::interrupted`, and anything scheduled afterwards is ignored. Called from
+    /// Queued runnables are discarded (`runnable::discard`), parked fibers and parked threads
+    /// wake with `wake_reason::interrupted`, and anything scheduled afterwards is discarded
+    /// at once. Called from
     /// one of the host's own worker threads it only requests the stop and joins the others.
     void shutdown();
 
