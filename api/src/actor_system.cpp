@@ -61,6 +61,21 @@ void any_actor_ref::drain_and_wait() const {
     cell_->wait();
 }
 
+bool any_actor_ref::stop_and_wait_for(duration timeout, std::string_view reason) const {
+    cell_->stop(reason);
+    return wait_for(timeout);
+}
+
+bool any_actor_ref::kill_and_wait_for(duration timeout) const {
+    cell_->kill();
+    return wait_for(timeout);
+}
+
+bool any_actor_ref::drain_and_wait_for(duration timeout) const {
+    cell_->drain();
+    return wait_for(timeout);
+}
+
 bool any_actor_ref::link(const any_actor_ref& supervisor) const { return cell_->link_to(*supervisor.cell_); }
 void any_actor_ref::unlink() const { cell_->unlink(); }
 void any_actor_ref::monitor(const any_actor_ref& target) const { target.cell_->add_monitor(*cell_); }
@@ -117,11 +132,57 @@ void actor_system::start(const detail::cell_ptr& cell, const spawn_options& opti
         release_name(*cell);
         throw;
     }
-    alive_shard& shard = shard_of(cell->id().local);
-    std::lock_guard g(shard.mutex);
-    // An actor may stop before its spawner gets here (e.g. killed right away): keep the
-    // table to the living.
-    if (cell->status() < actor_status::stopping) shard.cells.emplace(cell->id().local, cell);
+    {
+        alive_shard& shard = shard_of(cell->id().local);
+        std::lock_guard g(shard.mutex);
+        // An actor may stop before its spawner gets here (e.g. killed right away): keep the
+        // table to the living.
+        if (cell->status() < actor_status::stopping) shard.cells.emplace(cell->id().local, cell);
+    }
+    if (lifecycle_watched_.load(std::memory_order_acquire)) announce_start(cell);
+}
+
+void actor_system::announce_start(const detail::cell_ptr& cell) {
+    std::vector<any_actor_ref> watchers;
+    {
+        std::lock_guard g(mutex_);
+        // A watcher that stopped hears nothing more: forget it here rather than in its exit.
+        std::erase_if(lifecycle_watchers_, [](const any_actor_ref& w) { return !w.is_alive(); });
+        watchers = lifecycle_watchers_;
+    }
+    const any_actor_ref started(cell);
+    for (const any_actor_ref& w : watchers) {
+        if (w == started) continue;
+        w.cell()->push_event({supervision_event::kind::started, started, {}, {}, true});
+        w.monitor(started);
+    }
+}
+
+void actor_system::monitor_lifecycle(const any_actor_ref& watcher) {
+    std::lock_guard g(mutex_);
+    if (std::find(lifecycle_watchers_.begin(), lifecycle_watchers_.end(), watcher) ==
+        lifecycle_watchers_.end()) {
+        lifecycle_watchers_.push_back(watcher);
+    }
+    lifecycle_watched_.store(true, std::memory_order_release);
+}
+
+void actor_system::demonitor_lifecycle(const any_actor_ref& watcher) {
+    std::lock_guard g(mutex_);
+    std::erase(lifecycle_watchers_, watcher);
+    lifecycle_watched_.store(!lifecycle_watchers_.empty(), std::memory_order_release);
+}
+
+bool actor_system::sleep_for(duration d) const {
+    const ractor::runtime& rt = detail::current_cell() ? detail::current_cell()->rt() : rt_;
+    const time_point until = rt.clock.now() + d;
+    for (;;) {
+        // Nobody unparks this token: only the deadline, a kill or the shutdown end the park.
+        const park_token token = rt.executor.prepare_park();
+        const wake_reason why = detail::park_here(rt.executor, token, until);
+        if (why == wake_reason::timed_out) return true;
+        if (why == wake_reason::interrupted) return false;
+    }
 }
 
 // Invariant: no name stays registered to an actor that entered stopping. register_name
@@ -213,7 +274,7 @@ std::optional<any_actor_ref> actor_system::find(std::uint64_t local_id) const {
     return any_actor_ref(it->second);
 }
 
-std::vector<any_actor_ref> actor_system::living() const {
+std::vector<any_actor_ref> actor_system::actors() const {
     std::vector<std::pair<std::uint64_t, detail::cell_ptr>> found;
     for (const alive_shard& shard : alive_) {
         std::lock_guard g(shard.mutex);
@@ -228,14 +289,14 @@ std::vector<any_actor_ref> actor_system::living() const {
 }
 
 std::size_t actor_system::kill_all() {
-    const auto doomed = living();
+    const auto doomed = actors();
     for (const auto& a : doomed) a.kill();
     return doomed.size();
 }
 
 void actor_system::shutdown() {
     // Repeat: a dying actor's post_stop may still have spawned another.
-    for (auto doomed = living(); !doomed.empty(); doomed = living()) {
+    for (auto doomed = actors(); !doomed.empty(); doomed = actors()) {
         for (const auto& a : doomed) a.kill();
         for (const auto& a : doomed) a.wait();
     }

@@ -327,3 +327,118 @@ CONFORMANCE_TEST("an actor on a runtime view carries the view's node id and dies
     w.wait();
     CHECK(w.status() == actor_status::stopped);
 }
+
+namespace {
+
+namespace sleeper_msg {
+struct nap {
+    duration length;
+};  ///< sleeps `length` in the handler, then logs "woke"
+}  // namespace sleeper_msg
+using sleeper_message = std::variant<sleeper_msg::nap>;
+
+/// Sleeps in its handlers, and for `post_stop_nap` in post_stop: a slow actor to wait for.
+struct sleeper : actor<sleeper_message, log_ptr, std::pair<log_ptr, duration>> {
+    log_ptr pre_start(actor_ref<sleeper_message>, std::pair<log_ptr, duration> a) {
+        post_stop_nap = a.second;
+        return a.first;
+    }
+    void handle(actor_ref<sleeper_message> self, sleeper_message m, log_ptr& log) {
+        self.system().sleep_for(std::get<sleeper_msg::nap>(m).length);
+        log->add("woke");
+    }
+    void post_stop(actor_ref<sleeper_message> self, log_ptr& log) {
+        self.system().sleep_for(post_stop_nap);
+        log->add("post_stop done");
+    }
+    duration post_stop_nap{};
+};
+
+}  // namespace
+
+CONFORMANCE_TEST("stop_and_wait_for times out on a slow post_stop and the stop still finishes",
+                 "[lifecycle]") {
+    using namespace std::chrono_literals;
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto a = sys.spawn(sleeper{}, {log, 300ms});
+    CHECK_FALSE(a.stop_and_wait_for(20ms));
+    CHECK(log->lines().empty());
+    a.wait();
+    CHECK(log->lines() == std::vector<std::string>{"post_stop done"});
+    CHECK(a.stop_and_wait_for(1ms));  // already stopped: true at once
+}
+
+CONFORMANCE_TEST("kill_and_wait_for ends a sleeping handler at once", "[lifecycle]") {
+    using namespace std::chrono_literals;
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto a = sys.spawn(sleeper{}, {log, 0ms});
+    a.cast(sleeper_msg::nap{1h});
+    sys.sleep_for(5ms);  // let the handler start its nap
+    CHECK(a.kill_and_wait_for(10s));
+    CHECK(log->lines().empty());  // neither the nap nor post_stop finished
+}
+
+CONFORMANCE_TEST(
+    "drain_and_wait_for times out while the queue is worked off, then the drain completes",
+    "[lifecycle]") {
+    using namespace std::chrono_literals;
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto a = sys.spawn(sleeper{}, {log, 0ms});
+    for (int i = 0; i < 4; ++i) a.cast(sleeper_msg::nap{50ms});
+    CHECK_FALSE(a.drain_and_wait_for(30ms));
+    a.wait();
+    CHECK(log->lines() ==
+          std::vector<std::string>{"woke", "woke", "woke", "woke", "post_stop done"});
+}
+
+CONFORMANCE_TEST(
+    "a lifecycle monitor hears of every actor started after it, until it stops watching",
+    "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto p = sys.spawn(probe{});
+    sys.monitor_lifecycle(p);
+    sys.monitor_lifecycle(p);  // twice is once
+    auto log = make_log();
+    auto a = sys.spawn(sleeper{}, {log, duration{}});
+    auto b = sys.spawn(sleeper{}, {log, duration{}});
+    a.stop_and_wait();
+    b.kill_and_wait();
+    const auto seen = await_events(p, 4);
+    REQUIRE(seen.size() == 4);
+    CHECK(seen[0].what == supervision_event::kind::started);
+    CHECK(seen[0].who == a.id());
+    CHECK(seen[1].what == supervision_event::kind::started);
+    CHECK(seen[1].who == b.id());
+    CHECK(seen[2].what == supervision_event::kind::terminated);
+    CHECK(seen[2].who == a.id());
+    CHECK(seen[2].reason == exit_reason::normal);
+    CHECK(seen[3].what == supervision_event::kind::terminated);
+    CHECK(seen[3].who == b.id());
+    CHECK(seen[3].reason == exit_reason::killed);
+    for (const auto& e : seen) CHECK(e.from_monitor);
+
+    sys.demonitor_lifecycle(p);
+    auto c = sys.spawn(sleeper{}, {log, duration{}});
+    c.stop_and_wait();
+    CHECK(events_of(p).size() == 4);  // events are delivered ahead of the query: none for c
+}
+
+CONFORMANCE_TEST("actors() lists the living actors by id", "[lifecycle]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto a = sys.spawn(sleeper{}, {log, duration{}});
+    auto b = sys.spawn(sleeper{}, {log, duration{}});
+    auto c = sys.spawn(sleeper{}, {log, duration{}});
+    auto ids = [&] {
+        std::vector<actor_id> out;
+        for (const auto& r : sys.actors()) out.push_back(r.id());
+        return out;
+    };
+    CHECK(ids() == std::vector<actor_id>{a.id(), b.id(), c.id()});
+    b.stop_and_wait();
+    CHECK(ids() == std::vector<actor_id>{a.id(), c.id()});
+    CHECK(sys.alive_count() == 2);
+}

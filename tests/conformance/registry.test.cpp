@@ -58,3 +58,16 @@ CONFORMANCE_TEST("register_name, unregister_name and registered", "[registry]") 
     REQUIRE_THROWS_AS(sys.register_name("late", c), spawn_error);  // not alive
     CHECK(sys.registered() == std::vector<std::string>{"b", "svc"});
 }
+
+CONFORMANCE_TEST("try_where_is reports a missing name and a wrong type without throwing",
+                 "[registry]") {
+    actor_system sys(backend.add_node("n1"));
+    auto log = make_log();
+    auto a = sys.spawn(name_checker{}, log, {.name = "svc"});
+    const auto typed = sys.try_where_is<int>("svc");
+    REQUIRE(typed);
+    CHECK(typed->id() == a.id());
+    CHECK_FALSE(sys.try_where_is<std::string>("svc"));
+    CHECK_THROWS_AS(sys.where_is<std::string>("svc"), wrong_message_type);
+    CHECK_FALSE(sys.try_where_is<int>("nobody"));
+}

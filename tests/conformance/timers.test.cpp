@@ -126,3 +126,40 @@ CONFORMANCE_TEST("a call times out against a slow handler and the late reply is 
     auto again = g.call([](reply_port<int> p) { return gate_message{gate_msg::pass{std::move(p)}}; }, 10s);
     CHECK(again.value() == 1);
 }
+
+namespace {
+
+namespace napper_msg {
+struct nap {
+    duration length;
+    reply_port<duration> port;
+};  ///< answers how long it slept
+}  // namespace napper_msg
+
+/// Sleeps in its handler and answers the time that passed on its node's clock.
+struct napper : actor<napper_msg::nap> {
+    void handle(actor_ref<napper_msg::nap> self, napper_msg::nap n, std::monostate&) {
+        const auto& clock = self.system().runtime().clock;
+        const time_point t0 = clock.now();
+        const bool whole = self.system().sleep_for(n.length);
+        n.port.send(whole ? clock.now() - t0 : duration::min());  // no CHECK off the test thread
+    }
+};
+
+}  // namespace
+
+CONFORMANCE_TEST("sleep_for waits on the node's clock, outside actors and in a handler",
+                 "[timers]") {
+    actor_system sys(backend.add_node("n1"));
+    const auto& clock = sys.runtime().clock;
+    const time_point t0 = clock.now();
+    CHECK(sys.sleep_for(30ms));
+    CHECK(clock.now() - t0 >= 30ms);
+    auto a = sys.spawn(napper{});
+    const auto slept = a.call([](reply_port<duration> r) {
+        return napper_msg::nap{20ms, std::move(r)};
+    });
+    REQUIRE(slept.ok());
+    CHECK(slept.value() >= 20ms);
+    CHECK(sys.sleep_for(duration::zero()));
+}

@@ -63,6 +63,15 @@ public:
         if (!found) return std::nullopt;
         return found->template as<Msg>();
     }
+    /// The actor registered under `name` typed for `Msg`, or nullopt if there is none or it
+    /// accepts another type: the non-throwing `where_is<Msg>` (the untyped `where_is` tells
+    /// the two apart).
+    template <class Msg>
+    std::optional<actor_ref<Msg>> try_where_is(std::string_view name) const {
+        auto found = where_is(name);
+        if (!found) return std::nullopt;
+        return found->template try_as<Msg>();
+    }
     /// All registered names, sorted.
     std::vector<std::string> registered() const;
     /// Registers a living actor under `name` (Erlang's `register`); throws `spawn_error`
@@ -78,6 +87,21 @@ public:
 
     /// The number of actors that have started and not yet stopped.
     std::size_t alive_count() const;
+    /// The actors that have started and not yet stopped, by id (ractor's `get_all_pids`).
+    std::vector<any_actor_ref> actors() const;
+    /// Makes `watcher` hear of every actor of this node that starts from now on: a `started`
+    /// event, and the actor is monitored, so its `terminated` or `failed` follows (all with
+    /// `from_monitor` set; ractor's pid-registry lifecycle monitor). Actors already running
+    /// are not reported: `actors()` lists them. Watching twice changes nothing.
+    void monitor_lifecycle(const any_actor_ref& watcher);
+    /// Stops reporting new actors to `watcher`; those it already monitors stay monitored.
+    void demonitor_lifecycle(const any_actor_ref& watcher);
+
+    /// Waits `d` on this node's clock (virtual time on the simulator): parks the calling
+    /// actor's fiber, so its other messages wait too, or the calling thread outside actors.
+    /// A kill ends the sleep at once (the handler unwinds). Returns false if the sleep was
+    /// cut short because the runtime is shutting down (outside actors only).
+    bool sleep_for(duration d) const;
     /// The started, not yet stopped actor with local id `local_id`, if any.
     std::optional<any_actor_ref> find(std::uint64_t local_id) const;
     /// Kills every living actor without waiting for them (a simulated node crash does this
@@ -107,8 +131,8 @@ private:
     using start_fn = void (*)(detail::cell_base&, void*);
     void start(const detail::cell_ptr& cell, const spawn_options& options, start_fn fn, void* args);
     void release_name(const detail::cell_base& cell);
-    /// The actors that have started and not yet stopped, by id.
-    std::vector<any_actor_ref> living() const;
+    /// Tells the lifecycle watchers that `cell` started and makes them monitor it.
+    void announce_start(const detail::cell_ptr& cell);
     std::uint64_t next_local_id() noexcept { return next_id_.fetch_add(1, std::memory_order_relaxed); }
 
     const ractor::runtime& rt_;
@@ -127,9 +151,12 @@ private:
         return alive_[local_id % alive_shard_count];
     }
 
-    mutable std::mutex mutex_;  ///< guards names_ and attached_
+    mutable std::mutex mutex_;  ///< guards names_, lifecycle_watchers_ and attached_
     std::array<alive_shard, alive_shard_count> alive_;
     std::map<std::string, detail::cell_ptr, std::less<>> names_;
+    std::vector<any_actor_ref> lifecycle_watchers_;
+    /// Whether lifecycle_watchers_ may be non-empty: spares every spawn the lock otherwise.
+    std::atomic<bool> lifecycle_watched_{false};
     process_groups groups_;
     detail::timer_registry timers_;
     std::vector<std::shared_ptr<void>> attached_;

@@ -56,6 +56,15 @@ public:
     void kill_and_wait() const;
     /// `drain` then `wait`.
     void drain_and_wait() const;
+    /// `stop` then `wait_for(timeout)`: true if the actor stopped in time. On a timeout the
+    /// stop stays requested and the actor finishes it on its own; nothing else is done to it.
+    bool stop_and_wait_for(duration timeout, std::string_view reason = exit_reason::normal) const;
+    /// `kill` then `wait_for(timeout)`: true if the actor stopped in time (a kill waits for
+    /// a running handler's next park point, which may be later).
+    bool kill_and_wait_for(duration timeout) const;
+    /// `drain` then `wait_for(timeout)`: true if the queue was worked off and the actor
+    /// stopped in time; otherwise it goes on draining.
+    bool drain_and_wait_for(duration timeout) const;
 
     /// Makes `supervisor` this actor's one supervisor (moving it from any previous one).
     /// Refused, returning false and keeping the current supervisor, if `supervisor` is
