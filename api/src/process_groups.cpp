@@ -48,6 +48,7 @@ void process_groups::announce(const scope_entry& scope, const group_entry& group
     };
     for (const auto& w : group.monitors) tell(w);
     for (const auto& w : scope.monitors) tell(w);
+    for (const auto& w : all_scope_monitors_) tell(w);
 }
 
 process_groups::group_entry* process_groups::find_group(std::string_view scope, std::string_view group) {
@@ -144,6 +145,17 @@ std::vector<std::string> process_groups::which_scopes() const {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> process_groups::which_scopes_and_groups() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [scope, s] : scopes_) {
+        for (const auto& [name, g] : s.groups) {
+            if (!g.members.empty()) out.emplace_back(scope, name);
+        }
+    }
+    return out;
+}
+
 void process_groups::monitor(std::string_view group, const any_actor_ref& watcher, std::string_view scope) {
     if (!watcher.is_alive()) return;
     std::lock_guard lock(mutex_);
@@ -174,10 +186,22 @@ void process_groups::demonitor_scope(const any_actor_ref& watcher, std::string_v
     prune(scope, "");
 }
 
+void process_groups::monitor_all_scopes(const any_actor_ref& watcher) {
+    if (!watcher.is_alive()) return;
+    std::lock_guard lock(mutex_);
+    if (add_once(all_scope_monitors_, watcher.cell())) ++involved_[watcher.id()];
+}
+
+void process_groups::demonitor_all_scopes(const any_actor_ref& watcher) {
+    std::lock_guard lock(mutex_);
+    if (erase_one(all_scope_monitors_, watcher.cell().get())) release_involvement(watcher.id());
+}
+
 void process_groups::remove_everywhere(const any_actor_ref& actor) {
     std::lock_guard lock(mutex_);
     if (involved_.erase(actor.id()) == 0) return;
     const detail::cell_base* cell = actor.cell().get();
+    while (erase_one(all_scope_monitors_, cell)) {}
     for (auto s = scopes_.begin(); s != scopes_.end();) {
         while (erase_one(s->second.monitors, cell)) {}
         for (auto g = s->second.groups.begin(); g != s->second.groups.end();) {

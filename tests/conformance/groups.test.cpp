@@ -146,3 +146,33 @@ CONFORMANCE_TEST("monitoring a group or a scope twice keeps one registration", "
     CHECK(events_of(scope_watcher).size() == 1);
     CHECK(pg.which_scopes().empty());
 }
+
+CONFORMANCE_TEST(
+    "a monitor of all scopes hears every scope, and which_scopes_and_groups lists them",
+    "[groups]") {
+    actor_system sys(backend.add_node("n1"));
+    auto& pg = sys.groups();
+    auto all = sys.spawn(probe{});
+    pg.monitor_all_scopes(all);
+    pg.monitor_all_scopes(all);  // twice is once
+    auto a = sys.spawn(member{});
+    auto b = sys.spawn(member{});
+    pg.join("pool", {a});
+    pg.join("queue", {b}, "jobs");
+    pg.join("queue", {a}, "later");  // a scope that did not exist when the monitor started
+    CHECK(pg.which_scopes_and_groups() ==
+          std::vector<std::pair<std::string, std::string>>{
+              {"default", "pool"}, {"jobs", "queue"}, {"later", "queue"}});
+    b.stop_and_wait();  // leaves jobs/queue
+    const auto seen = await_events(all, 4);
+    REQUIRE(seen.size() == 4);
+    CHECK(seen[0].group == "joined default/pool " + a.id().to_string());
+    CHECK(seen[1].group == "joined jobs/queue " + b.id().to_string());
+    CHECK(seen[2].group == "joined later/queue " + a.id().to_string());
+    CHECK(seen[3].group == "left jobs/queue " + b.id().to_string());
+    pg.demonitor_all_scopes(all);
+    pg.leave("pool", {a});
+    CHECK(events_of(all).size() == 4);  // events go ahead of the query: none after demonitor
+    CHECK(pg.which_scopes_and_groups() ==
+          std::vector<std::pair<std::string, std::string>>{{"later", "queue"}});
+}

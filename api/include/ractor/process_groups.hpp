@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <ractor/actor_id.hpp>
@@ -45,6 +46,8 @@ public:
     std::vector<std::string> which_groups(std::string_view scope = default_scope) const;
     /// Scopes with at least one group or monitor, sorted.
     std::vector<std::string> which_scopes() const;
+    /// Every (scope, group) with at least one member, sorted (ractor's `which_scopes_and_groups`).
+    std::vector<std::pair<std::string, std::string>> which_scopes_and_groups() const;
 
     /// Tells `watcher` of every change to `group` in `scope`. Monitoring again changes
     /// nothing: each change is told once, and one `demonitor` ends it (ractor).
@@ -53,6 +56,10 @@ public:
     /// Tells `watcher` of every change to any group of `scope` (once, as `monitor`).
     void monitor_scope(const any_actor_ref& watcher, std::string_view scope = default_scope);
     void demonitor_scope(const any_actor_ref& watcher, std::string_view scope = default_scope);
+    /// Tells `watcher` of every change to any group of any scope, present or future (once,
+    /// as `monitor`): ractor's monitor of the world scope.
+    void monitor_all_scopes(const any_actor_ref& watcher);
+    void demonitor_all_scopes(const any_actor_ref& watcher);
 
     /// Removes a stopping actor from every group and monitor list (called by the system).
     void remove_everywhere(const any_actor_ref& actor);
@@ -83,6 +90,7 @@ private:
     const std::uint64_t node_id_;
     mutable std::mutex mutex_;  ///< guards the maps below
     std::map<std::string, scope_entry, std::less<>> scopes_;
+    std::vector<detail::cell_ptr> all_scope_monitors_;
     /// Actors with a membership or a monitor somewhere, and how many: lets a stopping actor
     /// that never used groups skip the scan.
     std::map<actor_id, std::size_t> involved_;
