@@ -32,6 +32,7 @@ constexpr const char* description =
     "  ractor-sim replay bank --seed N ...               rerun what explore printed\n"
     "  ractor-sim shrink FILE.json --seed N -o min.json   a smaller scenario that still fails\n"
     "  ractor-sim export bank --seed N --format html -o bank.html  look at it\n"
+    "  ractor-sim real scenarios/node_restart.json       the same file as real processes\n"
     "Exit status: 0 passed, 1 a run failed (or was not deterministic), 2 usage error "
     "(a bad option, scenario or fault plan file: nothing ran).";
 
