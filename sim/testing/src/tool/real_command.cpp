@@ -217,7 +217,7 @@ int real_command(const std::string& tool, const registry& r, const real_flags& f
         run.log().violate("run: not finished within " + std::to_string(f.timeout_s) +
                           " s (--timeout); every node process was killed");
     }
-    run.stop_all();
+    run.finish_all();
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
     print_report(f.file, s, run, wall.count());
     return run.log().violations.empty() ? exit_status::passed : exit_status::run_failed;

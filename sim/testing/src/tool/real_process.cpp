@@ -1,12 +1,14 @@
 #include "real_process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <stdexcept>
 
 extern char** environ;
@@ -90,6 +92,29 @@ void real_process::kill() {
         pid_ = -1;
     }
     close_pipes();
+}
+
+int real_process::finish(int limit_ms) {
+    if (pid_ <= 0) return -1;
+    ::close(in_);
+    in_ = -1;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limit_ms);
+    for (char buf[4096];;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd p{out_, POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+            kill();
+            return -1;
+        }
+        const ssize_t n = ::read(out_, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EINTR)) break;
+    }
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+    pid_ = -1;
+    close_pipes();
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void real_process::close_pipes() {

@@ -37,6 +37,10 @@ public:
 
     /// SIGKILL, then reap; idempotent.
     void kill();
+    /// Closes its stdin (the node's cue to shut down), discards its output until it ends and
+    /// reaps it: its exit status, or -1 if it did not exit within `limit` (then it is killed)
+    /// or a signal ended it.
+    int finish(int limit_ms);
 
 private:
     void close_pipes();

@@ -105,6 +105,18 @@ void real_run::stop_all() {
     for (node& n : nodes_) n.proc.kill();
 }
 
+void real_run::finish_all() {
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+        if (!nodes_[i].proc.running()) continue;
+        const int status = nodes_[i].proc.finish(5000);
+        if (status != 0) {
+            log_.violate("stop: node " + s_.nodes[i] +
+                         (status < 0 ? std::string(" did not exit within 5 s of its stdin closing")
+                                     : " exited with status " + std::to_string(status)));
+        }
+    }
+}
+
 void real_run::pump(clock::time_point until) {
     while (started_ && next_fault_ < plan_.faults.size() &&
            clock::now() - start_ >= plan_.faults[next_fault_].at) {

@@ -42,6 +42,9 @@ public:
     bool timed_out() const noexcept { return timed_out_; }
     /// Kills every node.
     void stop_all();
+    /// Shuts every node still up down through its stdin; a node that does not exit with
+    /// status 0 within a few seconds is a violation (and is killed).
+    void finish_all();
 
     workload_log& log() noexcept { return log_; }
     const std::map<std::string, std::uint64_t>& fired() const noexcept { return fired_; }
