@@ -104,6 +104,36 @@ TEST_CASE("real kills a crashed node for good: its calls fail and name the node"
     CHECK(has(r, "calls_answered: workload[1]: no actor f on n2 (node down)"));
 }
 
+TEST_CASE("real counts a supervisor's restarts from the node's reports", "[tools][real]") {
+    // Three calls that crash the child: three restarts, over a bound of one.
+    const scratch f("restarts.json", R"({"version": 1, "name": "r", "nodes": ["n1"],
+        "supervisors": [{"node": "n1", "name": "sup", "intensity": 10,
+                         "children": [{"id": "flaky", "kind": "crasher"}]}],
+        "workload": [{"call": {"node": "n1", "to": "flaky", "message": {"crash": true}, "timeout": "50ms"}},
+                     {"sleep": "20ms"},
+                     {"call": {"node": "n1", "to": "flaky", "message": {"crash": true}, "timeout": "50ms"}},
+                     {"sleep": "20ms"},
+                     {"call": {"node": "n1", "to": "flaky", "message": {"crash": true}, "timeout": "50ms"}},
+                     {"sleep": "50ms"}],
+        "invariants": [{"restarts_at_most": {"supervisor": "sup", "max": 1}}]})");
+    const tool_run r = sim_tool({"real", f.path.string()});
+    INFO(r.output);
+    CHECK(r.status == 1);
+    CHECK(has(r, "restarts_at_most: supervisor sup restarted children 3 times, more than 1"));
+}
+
+TEST_CASE("two real runs at once pick their own ports and both pass", "[tools][real]") {
+    const std::string file = scenario_file("node_restart.json");
+    tool_test::child_process a({ractor::test_paths::sim_binary(), "real", file},
+                               tool_test::child_stdin::dev_null);
+    tool_test::child_process b({ractor::test_paths::sim_binary(), "real", file},
+                               tool_test::child_stdin::dev_null);
+    const std::string out_a = a.read_all(), out_b = b.read_all();
+    INFO(out_a << out_b);
+    CHECK(a.wait() == 0);
+    CHECK(b.wait() == 0);
+}
+
 TEST_CASE("real lists every fault it cannot apply as skipped, and still runs", "[tools][real]") {
     const scratch f(
         "skips.json",
