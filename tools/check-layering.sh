@@ -8,7 +8,7 @@
 #   cluster  cluster/                       runtime, api, cluster
 #   asio     backends/asio/                 runtime, asio, and the leaf utilities below
 #   sim      sim/                           runtime, sim, and the leaf utilities below
-#   toolkit  sim/testing/ (ractor::sim_testing)   runtime, api, cluster, sim, toolkit
+#   toolkit  sim/testing/ (ractor::sim_testing)   runtime, api, cluster, sim, asio (`real`), toolkit
 #
 # Leaf utilities are api headers that include only the standard library (checked here), so a
 # backend using one depends on nothing of the actor layer. Every other backend include of an
@@ -77,7 +77,7 @@ may_include() {  # may_include FILE_LAYER INCLUDE_LAYER
     cluster:runtime | cluster:api | cluster:cluster) return 0 ;;
     asio:runtime | asio:asio) return 0 ;;
     sim:runtime | sim:sim) return 0 ;;
-    toolkit:runtime | toolkit:api | toolkit:cluster | toolkit:sim | toolkit:toolkit) return 0 ;;
+    toolkit:runtime | toolkit:api | toolkit:cluster | toolkit:sim | toolkit:asio | toolkit:toolkit) return 0 ;;
   esac
   return 1
 }

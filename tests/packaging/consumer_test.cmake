@@ -68,3 +68,7 @@ run_step("build the consumer" "${CMAKE_COMMAND}" --build "${consumer_build}" --c
 run_step("run the consumer" "${consumer_build}/ractor_consumer")
 run_step("run the consumer's own scenario with its own tool"
   "${consumer_build}/ractor_consumer_tool" run "${CONSUMER_SOURCE_DIR}/scenario.json" --seed 1)
+# The same file as real processes: the consumer's binary re-executes itself per node, so its
+# own kind runs on the asio backend over TCP (its user check is listed as skipped).
+run_step("run the consumer's own scenario for real with its own tool"
+  "${consumer_build}/ractor_consumer_tool" real "${CONSUMER_SOURCE_DIR}/scenario.json" --timeout 60)

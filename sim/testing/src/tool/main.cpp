@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "common/cli_values.hpp"
 #include "common/exit_status.hpp"
+#include "real.hpp"
 
 namespace ractor::tool {
 namespace {
@@ -31,6 +32,7 @@ constexpr const char* description =
     "  ractor-sim replay bank --seed N ...               rerun what explore printed\n"
     "  ractor-sim shrink FILE.json --seed N -o min.json   a smaller scenario that still fails\n"
     "  ractor-sim export bank --seed N --format html -o bank.html  look at it\n"
+    "  ractor-sim real scenarios/node_restart.json       the same file as real processes\n"
     "Exit status: 0 passed, 1 a run failed (or was not deterministic), 2 usage error "
     "(a bad option, scenario or fault plan file: nothing ran).";
 
@@ -65,6 +67,13 @@ void add_export_flags(CLI::App& cmd, rs::export_flags& x) {
         ->check(ractor::tool::unsigned_integer());
     cmd.add_flag("--show-library-actors", x.show_library_actors,
                  "html: also draw the cluster layer's own actors (sessions, proxies, acceptor, agent)");
+}
+
+/// This binary, for `real` to start again in node mode (argv[0] may be a bare name).
+std::string self_binary(const char* argv0) {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string(argv0) : exe.string();
 }
 
 }  // namespace
@@ -127,8 +136,31 @@ int main(int argc, char** argv, const registry& reg) {
         ->check(ractor::tool::unsigned_integer(1'000'000))
         ->capture_default_str();
 
+    rs::real_flags real_f;
+    auto* real = app.add_subcommand(
+        "real",
+        "run a scenario file as real processes on 127.0.0.1, one per node (asio backend, TCP "
+        "cluster); faults that cannot be done for real are listed as skipped");
+    real->add_option("FILE", real_f.file, "the scenario file")->required();
+    real->add_option("--timeout", real_f.timeout_s,
+                     "seconds the whole run may take; then every node is killed")
+        ->check(ractor::tool::unsigned_integer(3600) & CLI::Range(1u, 3600u))
+        ->capture_default_str();
+
+    // The node mode `real` re-executes this binary in: hidden (an empty group), not for users.
+    rs::real_node_flags node_f;
+    auto* node =
+        app.add_subcommand("node", "one node of a real run (started by `real`)")->group("");
+    node->add_option("--scenario", node_f.file, "the scenario file")->required();
+    node->add_option("--node", node_f.node, "the node's name in the scenario")->required();
+    node->add_option("--port", node_f.port, "the port to listen on; 0: any")
+        ->check(ractor::tool::unsigned_integer(65535))
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
+        if (real->parsed()) return rs::real_command(self_binary(argv[0]), reg, real_f);
+        if (node->parsed()) return rs::real_node_command(reg, node_f);
         if (list->parsed()) return rs::list_command(reg);
         if (run->parsed()) return rs::run_command(tool, rs::resolve(reg, run_f.program), run_f, run_r);
         if (replay->parsed()) return rs::run_command(tool, rs::resolve(reg, replay_f.program), replay_f, replay_r);

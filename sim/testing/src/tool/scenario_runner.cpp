@@ -9,9 +9,9 @@
 
 #include <ractor/cluster/node.hpp>
 #include <ractor/sim/world.hpp>
-#include <ractor/supervisor.hpp>
 #include <ractor/timers.hpp>
 
+#include "node_startup.hpp"
 #include "workload_log.hpp"
 
 namespace ractor::tool {
@@ -61,12 +61,8 @@ private:
     void start_node(std::size_t i, actor_system& sys) {
         ++log_->node_starts[s_.nodes[i]];
         if (s_.nodes.size() > 1) start_cluster(i, sys);
-        for (const actor_decl& a : s_.actors) {
-            if (a.node == s_.nodes[i]) r_.find_kind(a.kind)->spawn(sys, a.args, {.name = a.name});
-        }
-        for (const supervisor_decl& d : s_.supervisors) {
-            if (d.node == s_.nodes[i]) start_supervisor(d, sys);
-        }
+        spawn_declared(s_, r_, s_.nodes[i], sys,
+                       [log = log_](const std::string& sup) { ++log->child_starts[sup]; });
     }
 
     void start_cluster(std::size_t i, actor_system& sys) {
@@ -84,20 +80,6 @@ private:
         for (std::size_t peer = 0; peer < s_.nodes.size(); ++peer) {
             if (peer != i) node->connect(s_.nodes[peer]);
         }
-    }
-
-    void start_supervisor(const supervisor_decl& d, actor_system& sys) {
-        supervisor_spec spec{.strategy = d.strategy, .intensity = d.intensity, .period = d.period};
-        for (const child_decl& c : d.children) {
-            const kind_entry* k = r_.find_kind(c.kind);
-            child_spec cs{c.id, [k, &c, log = log_, key = d.name](const any_actor_ref& sup) -> any_actor_ref {
-                              ++log->child_starts[key];
-                              return k->spawn(sup.system(), c.args, {.name = c.id, .supervisor = sup});
-                          }};
-            cs.restart = c.restart;
-            spec.children.push_back(std::move(cs));
-        }
-        spawn_supervisor(sys, std::move(spec), {.name = d.name});
     }
 
     void run_step(const step& st);

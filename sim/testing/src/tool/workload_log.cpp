@@ -60,6 +60,26 @@ void workload_log::record_call(const std::string& path, const call_result<json>&
     ++calls_ok;
 }
 
+json workload_log::counts_json() const {
+    return {{"calls_ok", calls_ok},
+            {"calls_failed", calls_failed},
+            {"casts", casts},
+            {"clients_started", clients_started},
+            {"clients_done", clients_done},
+            {"failed_calls", failed_calls},
+            {"violations", violations}};
+}
+
+void workload_log::add_counts(const json& j) {
+    calls_ok += j.at("calls_ok").get<std::uint64_t>();
+    calls_failed += j.at("calls_failed").get<std::uint64_t>();
+    casts += j.at("casts").get<std::uint64_t>();
+    clients_started += j.at("clients_started").get<std::uint64_t>();
+    clients_done += j.at("clients_done").get<std::uint64_t>();
+    for (const auto& f : j.at("failed_calls")) failed_calls.push_back(f.get<std::string>());
+    for (const auto& v : j.at("violations")) violations.push_back(v.get<std::string>());
+}
+
 void spawn_client(actor_system& sys, const step& st, const std::shared_ptr<workload_log>& log) {
     if (st.calls == 0) return;
     ++log->clients_started;

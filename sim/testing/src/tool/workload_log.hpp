@@ -36,6 +36,13 @@ struct workload_log {
     /// Counts a call's result: a wrong answer is always a violation, no answer a failed call.
     void record_call(const std::string& path, const call_result<nlohmann::json>& r,
                      const std::optional<nlohmann::json>& expect);
+
+    /// The counts and lines (not the groups and starts) as JSON, for a real run's node to
+    /// send its parent.
+    nlohmann::json counts_json() const;
+    /// Adds counts and lines sent by a real run's node; throws nlohmann::json::exception if
+    /// `j` is not of the `counts_json` form.
+    void add_counts(const nlohmann::json& j);
 };
 
 /// Spawns a client on `sys` that makes `st.calls` calls as `st` says, `st.time` apart, and

@@ -6,10 +6,10 @@
 
 namespace ractor::tool {
 
-/// Runs the command line (`list`, `run`, `check`, `explore`, `replay`, `export`) over the
-/// programs of `r` and scenario files naming its kinds and checks, and returns the exit
-/// status: 0 passed, 1 a run failed, 2 usage error (see `exit_status`). Call it from the
-/// user's `main`: `return ractor::tool::main(argc, argv, my_registry);`.
+/// Runs the command line (`list`, `run`, `check`, `explore`, `replay`, `shrink`, `export`,
+/// `real`) over the programs of `r` and scenario files naming its kinds and checks, and
+/// returns the exit status: 0 passed, 1 a run failed, 2 usage error (see `exit_status`).
+/// Call it from the user's `main`: `return ractor::tool::main(argc, argv, my_registry);`.
 int main(int argc, char** argv, const registry& r);
 
 }  // namespace ractor::tool
