@@ -101,3 +101,43 @@ CONFORMANCE_TEST("call_and_forward forwards the mapped reply and nothing on fail
     c.wait();
     CHECK(log->lines() == std::vector<std::string>{"got 6"});
 }
+
+namespace {
+
+struct ask_self {
+    reply_port<std::string> port;
+};
+struct echo_number {
+    reply_port<int> port;
+};
+using narcissus_message = std::variant<ask_self, echo_number>;
+
+/// Asked to, calls itself and answers with the error it got.
+struct narcissus : actor<narcissus_message> {
+    void handle(actor_ref<narcissus_message> self, narcissus_message m, std::monostate&) {
+        if (auto* a = std::get_if<ask_self>(&m)) {
+            using namespace std::chrono_literals;
+            const auto r = self.call(
+                [](reply_port<int> p) { return narcissus_message{echo_number{std::move(p)}}; }, 5s);
+            a->port.send(r.ok() ? std::string("answered") : r.error());
+        } else {
+            std::get<echo_number>(m).port.send(7);
+        }
+    }
+};
+
+}  // namespace
+
+CONFORMANCE_TEST("a call an actor makes to itself fails at once as calling_self", "[rpc]") {
+    actor_system sys(backend.add_node("n1"));
+    auto a = sys.spawn(narcissus{});
+    const auto r =
+        a.call([](reply_port<std::string> p) { return narcissus_message{ask_self{std::move(p)}}; });
+    REQUIRE(r.ok());
+    CHECK(r.value() == calling_self_error);
+    CHECK(a.is_alive());
+    // The refused call sent nothing: the actor still answers others.
+    CHECK(a.call([](reply_port<int> p) {
+               return narcissus_message{echo_number{std::move(p)}};
+           }).value() == 7);
+}

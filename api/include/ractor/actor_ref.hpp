@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
@@ -18,10 +20,38 @@
 
 namespace ractor {
 
+/// The sender error of a call an actor makes to itself: refused at once, never sent.
+inline constexpr std::string_view calling_self_error = "calling_self";
+
 namespace detail {
 
 /// Throws `wrong_message_type` unless `cell` accepts messages of type `expected`.
 void check_message_type(const cell_base& cell, const std::type_info& expected);
+
+/// The body of every call: `send(reply_port<R>)` sends the request, then the caller parks
+/// until the reply, the drop of the port, or the deadline.
+template <class R, class Send>
+call_result<R> call_with(const cell_base& target, Send&& send, std::optional<duration> timeout) {
+    // The reply could only come from the handler that is waiting for it (OTP's calling_self).
+    if (current_cell() == &target)
+        return call_result<R>::sender_error(std::string(calling_self_error));
+    const runtime& rt = caller_runtime(target);
+    auto slot = std::make_shared<reply_slot<R>>();
+    slot->exec = &rt.executor;
+    slot->token = rt.executor.prepare_park();
+    std::optional<time_point> deadline;
+    if (timeout) deadline = rt.clock.now() + *timeout;
+    const send_status sent = send(reply_port<R>(slot));
+    if (sent != send_status::ok) return call_result<R>::sender_error(std::string(to_string(sent)));
+    switch (await_reply(*slot, deadline)) {
+        case reply_slot_base::done:
+            return call_result<R>::success(std::move(*slot->value));
+        case reply_slot_base::dropped:
+            return call_result<R>::sender_error(slot->drop_reason);
+        default:
+            return call_result<R>::timeout();
+    }
+}
 
 }  // namespace detail
 
@@ -61,21 +91,8 @@ private:
     template <class Build>
     auto call_impl(Build&& build, std::optional<duration> timeout) const {
         using R = typename detail::reply_type_of<Build>::type;
-        const runtime& rt = detail::caller_runtime(*cell());
-        auto slot = std::make_shared<detail::reply_slot<R>>();
-        slot->exec = &rt.executor;
-        slot->token = rt.executor.prepare_park();
-        std::optional<time_point> deadline;
-        if (timeout) deadline = rt.clock.now() + *timeout;
-        send_status sent = cast(build(reply_port<R>(slot)));
-        if (sent != send_status::ok) {
-            return call_result<R>::sender_error(std::string(to_string(sent)));
-        }
-        switch (detail::await_reply(*slot, deadline)) {
-            case detail::reply_slot_base::done: return call_result<R>::success(std::move(*slot->value));
-            case detail::reply_slot_base::dropped: return call_result<R>::sender_error(slot->drop_reason);
-            default: return call_result<R>::timeout();
-        }
+        return detail::call_with<R>(
+            *cell(), [&](reply_port<R> port) { return cast(build(std::move(port))); }, timeout);
     }
 };
 

@@ -8,8 +8,10 @@
 #include <ractor/any_actor_ref.hpp>
 #include <ractor/buggify.hpp>
 #include <ractor/call_result.hpp>
+#include <ractor/derived_ref.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/exit_reason.hpp>
+#include <ractor/output_port.hpp>
 #include <ractor/process_groups.hpp>
 #include <ractor/reply_port.hpp>
 #include <ractor/rpc.hpp>

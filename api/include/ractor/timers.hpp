@@ -56,8 +56,12 @@ timer_ptr make_timer(const cell_base& target, F action) {
 
 /// Casts `msg` to `to` after `delay` (Erlang's `send_after`). As with `cast`, `msg` may be
 /// a value of any alternative of a variant `Msg`.
-template <class Msg>
-timer_handle send_after(const actor_ref<Msg>& to, duration delay, std::type_identity_t<Msg> msg) {
+///
+/// `to` is an `actor_ref` or any reference with a `message_type` and a `cast` of it (a
+/// `derived_ref`).
+template <class Ref>
+timer_handle send_after(const Ref& to, duration delay,
+                        std::type_identity_t<typename Ref::message_type> msg) {
     return detail::start_once(*to.cell(), delay,
                               detail::make_timer(*to.cell(), [to, m = std::move(msg)]() mutable {
                                   to.cast(std::move(m));
@@ -68,8 +72,9 @@ timer_handle send_after(const actor_ref<Msg>& to, duration delay, std::type_iden
 /// once `to` no longer accepts messages. `message` is either a function making each message
 /// (`make_message()`) or a copyable message, of `Msg` or of one of its alternatives, cast
 /// as a fresh copy each time.
-template <class Msg, class Message>
-timer_handle send_interval(const actor_ref<Msg>& to, duration period, Message message) {
+template <class Ref, class Message>
+timer_handle send_interval(const Ref& to, duration period, Message message) {
+    using Msg = typename Ref::message_type;
     static_assert(
         std::is_invocable_v<Message&> || std::is_convertible_v<const Message&, Msg>,
         "ractor: send_interval needs a message (convertible to the actor's message type) or a "
