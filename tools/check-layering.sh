@@ -35,7 +35,7 @@ allowed=(
   "sim/src/sim_network.hpp|ractor/detail/wait_list.hpp|queues park via actor_cell"
   # The simulator saves the current cell around a fiber switch (current_cell_keeper); the
   # hook leaves api with the same actor_cell.cpp change.
-  "sim/src/world_core.cpp|ractor/detail/actor_cell.hpp|current_cell_keeper"
+  "sim/src/world_fibers.cpp|ractor/detail/actor_cell.hpp|current_cell_keeper"
   # The world hosts nodes: each simulated node owns an actor system on its runtime, so the
   # host part of the simulator sits above api, like tools and tests that do the same.
   "sim/src/world_core.hpp|ractor/actor_system.hpp|the world hosts one actor system per node"

@@ -49,13 +49,13 @@ bool world_core::crash_node(std::uint64_t id) {
     record(id, trace_event{trace_kind::fault, 0, 0, 0, "crash node " + n.name});
     crashed_system dead{id, std::move(n.system), {}};
     dead.system->kill_all();
-    for (const auto& wp : workers_) {
-        worker& w = *wp;
+    for (const auto& wp : fibers_) {
+        sim_fiber& w = *wp;
         if (!w.busy || w.node != id) {
             continue;
         }
         dead.tasks.push_back(w.task);
-        if (w.wait.state == waiter_state::parked) {
+        if (w.wait.state == sim_waiter_state::parked) {
             unpark(park_token{&w.wait, w.wait.epoch}, wake_reason::interrupted);
         }
     }
@@ -133,7 +133,7 @@ std::size_t world_core::drop_node_timers(std::uint64_t node) {
 
 void world_core::collect_crashed() {
     for (auto it = crashed_.begin(); it != crashed_.end();) {
-        const bool running = std::any_of(workers_.begin(), workers_.end(), [&](const auto& w) {
+        const bool running = std::any_of(fibers_.begin(), fibers_.end(), [&](const auto& w) {
             return w->busy && std::find(it->tasks.begin(), it->tasks.end(), w->task) != it->tasks.end();
         });
         if (!running && it->system->alive_count() == 0) {
