@@ -55,7 +55,6 @@ world_core::world_core(std::uint64_t seed, world_options opts)
       net_(*this, seed, opts.network),
       costs_(seed, cost_stream),
       sync_choices_(seed, sync_stream),
-      stack_(opts.fiber_stack_size),
       hash_(hash_start) {
     rules_.key = fault_key(seed, 0);
     if (opts_.batch_budget == 0) {

@@ -13,7 +13,6 @@
 
 #include <boost/fiber/context.hpp>
 #include <boost/fiber/fiber.hpp>
-#include <boost/fiber/protected_fixedsize_stack.hpp>
 
 #include <ractor/actor_system.hpp>
 #include <ractor/runtime/runtime.hpp>
@@ -252,7 +251,6 @@ private:
     sim_fiber* current_ = nullptr;                    ///< fiber running now; null: the driver
     boost::fibers::context* driver_ = nullptr;       ///< fiber running the current step
     sanitizer_fiber driver_sanitizer_;               ///< what ASan/TSan know about the driver
-    boost::fibers::protected_fixedsize_stack stack_;
     sim_waiter main_waiter_;
 
     std::map<timer_id, pending_timer> timers_;  ///< live timers by id

@@ -27,34 +27,6 @@ sim_fiber& world_core::idle_fiber() {
     return *fibers_.back();
 }
 
-namespace {
-
-// A stack allocator that also tells the worker where its stack is (for the sanitizers).
-class recording_stack {
-public:
-    recording_stack(boost::fibers::protected_fixedsize_stack inner, sanitizer_fiber& out) noexcept
-        : inner_(inner), out_(&out) {}
-
-    boost::context::stack_context allocate() {
-        boost::context::stack_context sc = inner_.allocate();
-        out_->stack_bottom = static_cast<const char*>(sc.sp) - sc.size;
-        out_->stack_size = sc.size;
-        unpoison_stack(out_->stack_bottom, sc.size);
-        return sc;
-    }
-
-    void deallocate(boost::context::stack_context& sc) noexcept {
-        unpoison_stack(static_cast<const char*>(sc.sp) - sc.size, sc.size);
-        inner_.deallocate(sc);
-    }
-
-private:
-    boost::fibers::protected_fixedsize_stack inner_;
-    sanitizer_fiber* out_;
-};
-
-}  // namespace
-
 // Exactly one fiber of the world runs at a time and every hand-over names its target, so
 // Boost.Fiber's own ready queue never decides the order: the driver switches straight to
 // the worker, and the worker switches straight back (hand_back). Only a new fiber's first
@@ -65,9 +37,10 @@ void world_core::switch_to(sim_fiber& w) {
     boost::fibers::context* const self = boost::fibers::context::active();
     if (w.ctx == nullptr) {
         // Posted, not started: the fiber is now the only ready one (besides the dispatcher).
-        w.fiber = boost::fibers::fiber(boost::fibers::launch::post, std::allocator_arg,
-                                       recording_stack(stack_, w.sanitizer),
-                                       [this, wp = &w] { fiber_main(*wp); });
+        w.fiber = boost::fibers::fiber(
+            boost::fibers::launch::post, std::allocator_arg,
+            backend_common::recording_stack_allocator(opts_.fiber_stack_size, w.sanitizer.stack),
+            [this, wp = &w] { fiber_main(*wp); });
         create_sanitizer_fiber(w.sanitizer);
     }
     driver_ = self;

@@ -1,6 +1,7 @@
 #include "world_core.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include <ractor/sim/errors.hpp>
 
@@ -14,6 +15,14 @@ namespace {
 // Parks answered with `interrupted` during one world's destruction before we give up on a
 // fiber that will not unwind (the alternative would be hanging the thread forever).
 constexpr std::uint64_t teardown_park_limit = 1'000'000;
+
+/// A park must present the token of its waiter's last prepare_park (`whose`: the waiter).
+void check_park_token(const sim_waiter& wt, park_token token, const char* whose) {
+    if (token.waiter != &wt || token.epoch != wt.epoch || wt.state == sim_waiter_state::idle) {
+        throw std::logic_error(std::string("ractor::sim: executor::park needs the token of ") +
+                               whose + " last prepare_park");
+    }
+}
 
 }  // namespace
 
@@ -80,11 +89,7 @@ bool world_core::unpark(park_token token, wake_reason reason) {
 wake_reason world_core::park_fiber(sim_fiber& w, std::uint64_t node, park_token token,
                                    std::optional<time_point> deadline) {
     sim_waiter& wt = w.wait;
-    if (token.waiter != &wt || token.epoch != wt.epoch || wt.state == sim_waiter_state::idle) {
-        throw std::logic_error(
-            "ractor::sim: executor::park needs the token of the calling fiber's last "
-            "prepare_park");
-    }
+    check_park_token(wt, token, "the calling fiber's");
     if (wt.state == sim_waiter_state::woken) {
         wt.state = sim_waiter_state::idle;
         return wt.reason;
@@ -123,10 +128,7 @@ wake_reason world_core::park_fiber(sim_fiber& w, std::uint64_t node, park_token 
 wake_reason world_core::park_main(std::uint64_t node, park_token token,
                                   std::optional<time_point> deadline) {
     sim_waiter& wt = main_waiter_;
-    if (token.waiter != &wt || token.epoch != wt.epoch || wt.state == sim_waiter_state::idle) {
-        throw std::logic_error(
-            "ractor::sim: executor::park needs the token of the caller's last prepare_park");
-    }
+    check_park_token(wt, token, "the caller's");
     if (wt.state == sim_waiter_state::woken) {
         wt.state = sim_waiter_state::idle;
         return wt.reason;
