@@ -16,6 +16,17 @@ namespace {
 // fiber that will not unwind (the alternative would be hanging the thread forever).
 constexpr std::uint64_t teardown_park_limit = 1'000'000;
 
+/// Marks `wt` parked; false (and `wt` idle) if its deadline has passed already, so that the
+/// park times out at once.
+bool mark_parked(sim_waiter& wt, std::optional<time_point> deadline, time_point now) {
+    if (deadline && *deadline <= now) {
+        wt.state = sim_waiter_state::idle;
+        return false;
+    }
+    wt.state = sim_waiter_state::parked;
+    return true;
+}
+
 /// A park must present the token of its waiter's last prepare_park (`whose`: the waiter).
 void check_park_token(const sim_waiter& wt, park_token token, const char* whose) {
     if (token.waiter != &wt || token.epoch != wt.epoch || wt.state == sim_waiter_state::idle) {
@@ -103,14 +114,8 @@ wake_reason world_core::park_fiber(sim_fiber& w, std::uint64_t node, park_token 
         wt.state = sim_waiter_state::idle;
         return wake_reason::interrupted;
     }
-    if (deadline && *deadline <= now_) {
-        wt.state = sim_waiter_state::idle;
-        return wake_reason::timed_out;
-    }
-    wt.state = sim_waiter_state::parked;
-    if (deadline) {
-        arm_deadline(wt, node, *deadline);
-    }
+    if (!mark_parked(wt, deadline, now_)) return wake_reason::timed_out;
+    if (deadline) arm_deadline(wt, node, *deadline);
     record(
         node,
         trace_event{trace_kind::park,
@@ -133,14 +138,8 @@ wake_reason world_core::park_main(std::uint64_t node, park_token token,
         wt.state = sim_waiter_state::idle;
         return wt.reason;
     }
-    if (deadline && *deadline <= now_) {
-        wt.state = sim_waiter_state::idle;
-        return wake_reason::timed_out;
-    }
-    wt.state = sim_waiter_state::parked;
-    if (deadline) {
-        arm_deadline(wt, node, *deadline);
-    }
+    if (!mark_parked(wt, deadline, now_)) return wake_reason::timed_out;
+    if (deadline) arm_deadline(wt, node, *deadline);
     try {
         while (wt.state != sim_waiter_state::woken) {
             if (!step()) {
