@@ -6,8 +6,9 @@
 #   runtime  api/include/ractor/runtime/    the runtime interface: nothing but itself
 #   api      api/ (the rest)                runtime, api
 #   cluster  cluster/                       runtime, api, cluster
-#   asio     backends/asio/                 runtime, asio, and the leaf utilities below
-#   sim      sim/                           runtime, sim, and the leaf utilities below
+#   backend_common  backends/common/        nothing of ractor (what both backends share)
+#   asio     backends/asio/                 runtime, backend_common, asio, and the leaf utilities below
+#   sim      sim/                           runtime, backend_common, sim, and the leaf utilities below
 #   toolkit  sim/testing/ (ractor::sim_testing)   runtime, api, cluster, sim, asio (`real`), toolkit
 #
 # Leaf utilities are api headers that include only the standard library (checked here), so a
@@ -35,7 +36,7 @@ allowed=(
   "sim/src/sim_network.hpp|ractor/detail/wait_list.hpp|queues park via actor_cell"
   # The simulator saves the current cell around a fiber switch (current_cell_keeper); the
   # hook leaves api with the same actor_cell.cpp change.
-  "sim/src/world_core.cpp|ractor/detail/actor_cell.hpp|current_cell_keeper"
+  "sim/src/world_fibers.cpp|ractor/detail/actor_cell.hpp|current_cell_keeper"
   # The world hosts nodes: each simulated node owns an actor system on its runtime, so the
   # host part of the simulator sits above api, like tools and tests that do the same.
   "sim/src/world_core.hpp|ractor/actor_system.hpp|the world hosts one actor system per node"
@@ -48,6 +49,7 @@ layer_of_file() {
     api/include/ractor/runtime/*) echo runtime ;;
     api/*) echo api ;;
     cluster/*) echo cluster ;;
+    backends/common/*) echo backend_common ;;
     backends/asio/*) echo asio ;;
     sim/testing/*) echo toolkit ;;
     sim/*) echo sim ;;
@@ -66,6 +68,7 @@ layer_of_include() {
     ractor/cluster/*) echo cluster ;;
     ractor/sim/*) echo sim ;;
     ractor/asio_backend/*) echo asio ;;
+    ractor/backend_common/*) echo backend_common ;;
     *) echo api ;;
   esac
 }
@@ -75,8 +78,9 @@ may_include() {  # may_include FILE_LAYER INCLUDE_LAYER
     runtime:runtime) return 0 ;;
     api:runtime | api:api) return 0 ;;
     cluster:runtime | cluster:api | cluster:cluster) return 0 ;;
-    asio:runtime | asio:asio) return 0 ;;
-    sim:runtime | sim:sim) return 0 ;;
+    backend_common:backend_common) return 0 ;;
+    asio:runtime | asio:backend_common | asio:asio) return 0 ;;
+    sim:runtime | sim:backend_common | sim:sim) return 0 ;;
     toolkit:runtime | toolkit:api | toolkit:cluster | toolkit:sim | toolkit:asio | toolkit:toolkit) return 0 ;;
   esac
   return 1

@@ -1,4 +1,5 @@
-// The actor run loop, lifecycle and links: the type-erased core every typed actor shares.
+// The actor run loop, sending, start and parking: the type-erased core every typed actor shares.
+// Its signals and exit are in actor_exit.cpp, its links and monitors in actor_links.cpp.
 #include <ractor/detail/actor_cell.hpp>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include <ractor/actor_system.hpp>
 #include <ractor/buggify.hpp>
+#include <ractor/detail/exception_text.hpp>
 #include <ractor/detail/sync_here.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/rpc.hpp>
@@ -60,18 +62,6 @@ void at_caller_sync_point(sync_point where) {
 
 const runtime& caller_runtime(const cell_base& fallback) noexcept {
     return current ? current->rt() : fallback.rt();
-}
-
-std::string describe(std::exception_ptr e) {
-    try {
-        std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-        return ex.what();
-    } catch (const actor_killed&) {
-        return std::string(exit_reason::killed);
-    } catch (...) {
-        return "unknown exception";
-    }
 }
 
 void add_ref(cell_base* c) noexcept { c->refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -149,155 +139,6 @@ void cell_base::notify() {
     }
 }
 
-// ---- signals --------------------------------------------------------------------------
-
-void cell_base::stop(std::string_view reason) {
-    if (status() >= actor_status::stopping) return;
-    at_sync_point(rt_, sync_point::status_change);
-    {
-        std::lock_guard g(lock_);
-        if (stop_requested_.load(std::memory_order_relaxed)) return;
-        stop_reason_ = reason;
-        stop_requested_.store(true, std::memory_order_release);
-    }
-    trace(trace_kind::signal, 0, 0, "stop");
-    notify();
-}
-
-void cell_base::kill(std::string_view reason) {
-    // A stopping actor can still be killed: that cuts a blocked post_stop short.
-    if (status() == actor_status::stopped) return;
-    at_sync_point(rt_, sync_point::status_change);
-    park_token parked;
-    {
-        std::lock_guard g(lock_);
-        if (kill_requested_.load(std::memory_order_relaxed)) return;
-        kill_reason_ = reason;
-        kill_requested_.store(true, std::memory_order_release);
-        parked = parked_;
-    }
-    trace(trace_kind::signal, 0, 0, "kill");
-    if (parked.waiter) rt_.executor.unpark(parked, wake_reason::interrupted);
-    notify();
-}
-
-void cell_base::exit_signal(std::string_view reason) {
-    if (trap_exit_) {
-        stop(reason);
-    } else {
-        kill(reason);
-    }
-}
-
-std::string cell_base::kill_reason() const {
-    std::lock_guard g(lock_);
-    // Empty when a park was interrupted without a kill (the runtime shutting down).
-    return kill_reason_.empty() ? std::string(exit_reason::killed) : kill_reason_;
-}
-
-bool cell_base::drained() const noexcept {
-    return status() == actor_status::draining && queued_.load(std::memory_order_seq_cst) == 0;
-}
-
-void cell_base::drain() {
-    at_sync_point(rt_, sync_point::status_change);
-    auto expected = actor_status::running;
-    if (status_.compare_exchange_strong(expected, actor_status::draining)) {
-        trace(trace_kind::signal, 0, 0, "drain");
-        notify();
-    }
-}
-
-bool cell_base::wait(std::optional<time_point> deadline) {
-    executor& ex = caller_runtime(*this).executor;
-    for (;;) {
-        park_token token = ex.prepare_park();
-        {
-            std::lock_guard g(lock_);
-            if (status() == actor_status::stopped) return true;
-            waiters_.push_back(token);
-        }
-        if (park_here(ex, token, deadline) == wake_reason::unparked) continue;
-        // Timed out (or interrupted outside actors): forget the waiter, unless it just stopped.
-        std::lock_guard g(lock_);
-        std::erase_if(waiters_, [&](const park_token& w) { return w.waiter == token.waiter && w.epoch == token.epoch; });
-        return status() == actor_status::stopped;
-    }
-}
-
-// ---- supervision ----------------------------------------------------------------------
-
-bool cell_base::link_to(cell_base& supervisor) {
-    if (&supervisor == this) return false;
-    {
-        std::lock_guard g(lock_);
-        if (supervisor_.get() == &supervisor) return true;
-    }
-    // Join the new supervisor first: if it no longer takes children, the old one keeps this
-    // cell, so no supervisor ever loses a child without hearing of it.
-    {
-        std::lock_guard g(supervisor.lock_);
-        if (!supervisor.accepts_children()) return false;
-        supervisor.children_.emplace_back(this);
-    }
-    at_sync_point(rt_, sync_point::link_change);
-    // An exiting cell keeps its supervisor: exit() reads supervisor_ under this lock after
-    // the status moved to stopping, so the one it tells is the one it already had.
-    cell_ptr old;
-    bool exiting;
-    {
-        std::lock_guard g(lock_);
-        exiting = status() >= actor_status::stopping;
-        if (!exiting) old = std::exchange(supervisor_, cell_ptr(&supervisor));
-    }
-    if (exiting) {
-        std::lock_guard g(supervisor.lock_);
-        std::erase(supervisor.children_, cell_ptr(this));
-        return false;
-    }
-    if (old) {
-        std::lock_guard g(old->lock_);
-        std::erase(old->children_, cell_ptr(this));
-        trace(trace_kind::unlink, old->id_.local);
-    }
-    trace(trace_kind::link, supervisor.id_.local);
-    return true;
-}
-
-void cell_base::unlink() {
-    at_sync_point(rt_, sync_point::link_change);
-    cell_ptr old;
-    {
-        std::lock_guard g(lock_);
-        old = std::exchange(supervisor_, cell_ptr());
-    }
-    if (!old) return;
-    std::lock_guard g(old->lock_);
-    std::erase(old->children_, cell_ptr(this));
-    trace(trace_kind::unlink, old->id_.local);
-}
-
-void cell_base::add_monitor(cell_base& watcher) {
-    at_sync_point(rt_, sync_point::link_change);
-    bool gone;
-    {
-        std::lock_guard g(lock_);
-        gone = status() >= actor_status::stopping;
-        if (!gone) monitors_.emplace_back(&watcher);
-    }
-    watcher.trace(trace_kind::monitor, id_.local);
-    // Like Erlang's 'noproc': monitoring an actor that is already gone reports it at once.
-    if (gone) {
-        watcher.push_event({supervision_event::kind::terminated, any_actor_ref(cell_ptr(this)),
-                            "noproc", {}, true});
-    }
-}
-
-void cell_base::remove_monitor(const cell_base& watcher) {
-    std::lock_guard g(lock_);
-    std::erase_if(monitors_, [&](const cell_ptr& m) { return m.get() == &watcher; });
-}
-
 // ---- starting -------------------------------------------------------------------------
 
 void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base* supervisor, bool trap_exit) {
@@ -313,7 +154,7 @@ void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base*
         }
     }
     if (failure) {
-        const std::string text = describe(failure);
+        const std::string text = exception_text(failure);
         trace(trace_kind::spawn_failed, 0, 0, text);
         status_.store(actor_status::stopped, std::memory_order_release);
         drop_queued();
@@ -356,7 +197,7 @@ bool cell_base::guarded(F&& callback) {
         return false;
     }
     if (failure) {
-        const std::string text = describe(failure);
+        const std::string text = exception_text(failure);
         trace(trace_kind::fail, 0, 0, text);
         exit(exit_kind::failed, text);
         return false;
@@ -384,56 +225,61 @@ void cell_base::run(std::size_t budget) noexcept {
         drop_queued();  // sends that raced with the exit
     } else {
         for (std::size_t done = 0; done < budget; ++done) {
-            if (kill_requested_.load(std::memory_order_acquire)) {
-                exit(exit_kind::killed, kill_reason());
-                break;
-            }
-            if (post_start_pending_) {
-                post_start_pending_ = false;
-                if (!guarded([&] { invoke_post_start(); })) break;
-                continue;
-            }
-            if (stop_requested_.load(std::memory_order_acquire)) {
-                std::string reason;
-                {
-                    std::lock_guard g(lock_);
-                    reason = stop_reason_;
-                }
-                exit(exit_kind::stopped, std::move(reason));
-                break;
-            }
-            if (auto* n = events_.pop()) {
-                std::unique_ptr<event_envelope> ev(static_cast<event_envelope*>(n));
-                const auto& about = ev->event.actor;  // null for group changes
-                trace(trace_kind::supervision, about ? about.id().local : 0, 0, to_string(ev->event.what));
-                if (!guarded([&] { invoke_supervisor_evt(ev->event); })) break;
-                continue;
-            }
-            if (auto* n = mailbox_.pop()) {
-                std::unique_ptr<envelope> msg(static_cast<envelope*>(n));
-                queued_.fetch_sub(1, std::memory_order_relaxed);
-                trace(trace_kind::receive, msg->sender);
-                if (!guarded([&] {
-                        ++invocations_;
-                        if (rt_.faults && rt_.faults->fail_invocation(id_.local, behaviour_type(), invocations_)) {
-                            throw injected_failure("injected failure at invocation " + std::to_string(invocations_));
-                        }
-                        invoke_handle(*msg);
-                    })) {
-                    break;
-                }
-                continue;
-            }
-            if (status() == actor_status::draining) {
-                at_sync_point(rt_, sync_point::drain_check);
-                // A send admitted before the drain may still be on its way: its enqueue
-                // schedules this cell again, and the exit waits for it.
-                if (drained()) exit(exit_kind::stopped, std::string(exit_reason::normal));
-            }
-            break;
+            if (!run_once()) break;
         }
     }
-    // Hand the cell back: either keep it scheduled (more work) or go idle.
+    end_run();
+}
+
+bool cell_base::run_once() {
+    if (kill_requested_.load(std::memory_order_acquire)) {
+        exit(exit_kind::killed, kill_reason());
+        return false;
+    }
+    if (post_start_pending_) {
+        post_start_pending_ = false;
+        return guarded([&] { invoke_post_start(); });
+    }
+    if (stop_requested_.load(std::memory_order_acquire)) {
+        std::string reason;
+        {
+            std::lock_guard g(lock_);
+            reason = stop_reason_;
+        }
+        exit(exit_kind::stopped, std::move(reason));
+        return false;
+    }
+    if (auto* n = events_.pop()) {
+        std::unique_ptr<event_envelope> ev(static_cast<event_envelope*>(n));
+        const auto& about = ev->event.actor;  // null for group changes
+        trace(trace_kind::supervision, about ? about.id().local : 0, 0, to_string(ev->event.what));
+        return guarded([&] { invoke_supervisor_evt(ev->event); });
+    }
+    if (auto* n = mailbox_.pop()) {
+        std::unique_ptr<envelope> msg(static_cast<envelope*>(n));
+        queued_.fetch_sub(1, std::memory_order_relaxed);
+        trace(trace_kind::receive, msg->sender);
+        return guarded([&] {
+            ++invocations_;
+            if (rt_.faults &&
+                rt_.faults->fail_invocation(id_.local, behaviour_type(), invocations_)) {
+                throw injected_failure("injected failure at invocation " +
+                                       std::to_string(invocations_));
+            }
+            invoke_handle(*msg);
+        });
+    }
+    if (status() == actor_status::draining) {
+        at_sync_point(rt_, sync_point::drain_check);
+        // A send admitted before the drain may still be on its way: its enqueue
+        // schedules this cell again, and the exit waits for it.
+        if (drained()) exit(exit_kind::stopped, std::string(exit_reason::normal));
+    }
+    return false;
+}
+
+// Hands the cell back: either keeps it scheduled (more work) or lets it go idle.
+void cell_base::end_run() noexcept {
     if (has_work()) {
         rt_.executor.schedule(*this);
         return;
@@ -452,85 +298,6 @@ void cell_base::discard() noexcept { release(this); }
 void cell_base::drop_queued() noexcept {
     while (auto* n = mailbox_.pop()) delete static_cast<envelope*>(n);
     while (auto* n = events_.pop()) delete static_cast<event_envelope*>(n);
-}
-
-void cell_base::exit(exit_kind kind, std::string reason) {
-    status_.store(actor_status::stopping, std::memory_order_release);
-    trace(trace_kind::stop, 0, static_cast<std::uint64_t>(kind), reason);
-    at_sync_point(rt_, sync_point::exit_step);
-    system_.actor_stopping(*this);
-    drop_queued();
-    if (kind != exit_kind::killed) {
-        std::exception_ptr failure;
-        bool killed = false;
-        try {
-            invoke_post_stop();
-        } catch (const actor_killed&) {
-            killed = true;
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        if (killed) {
-            kind = exit_kind::killed;
-            reason = kill_reason();
-        } else if (failure) {
-            const std::string text = describe(failure);
-            trace(trace_kind::fail, 0, 0, text);
-            // A post_stop failure turns a clean stop into a failure; an earlier failure's text wins.
-            if (kind != exit_kind::failed) reason = "post_stop failed: " + text;
-            kind = exit_kind::failed;
-        }
-    }
-
-    std::vector<cell_ptr> children;
-    std::vector<cell_ptr> monitors;
-    cell_ptr supervisor;
-    at_sync_point(rt_, sync_point::link_change);
-    {
-        std::lock_guard g(lock_);
-        children.swap(children_);
-        monitors.swap(monitors_);
-        supervisor = std::exchange(supervisor_, cell_ptr());
-    }
-    for (const cell_ptr& child : children) {
-        {
-            std::lock_guard g(child->lock_);
-            if (child->supervisor_.get() == this) child->supervisor_ = cell_ptr();
-        }
-        child->kill();
-    }
-
-    const auto what = kind == exit_kind::failed ? supervision_event::kind::failed
-                                                : supervision_event::kind::terminated;
-    boxed_state final_state = take_state();
-    any_actor_ref self{cell_ptr(this)};
-    for (const cell_ptr& watcher : monitors) {
-        watcher->push_event({what, self, reason, {}, true});
-    }
-    if (supervisor) {
-        {
-            std::lock_guard g(supervisor->lock_);
-            std::erase(supervisor->children_, cell_ptr(this));
-        }
-        supervisor->push_event({what, self, reason,
-                                what == supervision_event::kind::terminated ? std::move(final_state)
-                                                                            : boxed_state{},
-                                false});
-    }
-
-    // Once forgotten, the system may go, and with it a runtime view this actor ran on: from
-    // then on only the executor, which outlives both, is used.
-    at_sync_point(rt_, sync_point::exit_step);
-    trace(trace_kind::terminate);
-    executor& waker = rt_.executor;
-    std::vector<park_token> waiters;
-    {
-        std::lock_guard g(lock_);
-        status_.store(actor_status::stopped, std::memory_order_release);
-        waiters.swap(waiters_);
-    }
-    system_.forget(*this);
-    for (const park_token& w : waiters) waker.unpark(w);
 }
 
 // ---- parking --------------------------------------------------------------------------
@@ -560,19 +327,19 @@ wake_reason park_here(executor& ex, park_token token, std::optional<time_point> 
     return why;
 }
 
-int settle(reply_slot_base& slot) {
+reply_slot_base::state_t settle(reply_slot_base& slot) {
     if (slot.abandon()) return reply_slot_base::abandoned;
     int st;
     // The port won the race and may still be writing the reply: it is a few stores away.
     while ((st = slot.state.load(std::memory_order_acquire)) == reply_slot_base::writing) {
         slot.exec ? slot.exec->yield() : std::this_thread::yield();
     }
-    return st;
+    return static_cast<reply_slot_base::state_t>(st);
 }
 
-int await_reply(reply_slot_base& slot, std::optional<time_point> deadline) {
+reply_slot_base::state_t await_reply(reply_slot_base& slot, std::optional<time_point> deadline) {
     const wake_reason why = park_here(*slot.exec, slot.token, deadline);
-    const int st = settle(slot);
+    const reply_slot_base::state_t st = settle(slot);
     if (st == reply_slot_base::abandoned && why == wake_reason::interrupted) {
         slot.drop_reason = "the call was interrupted: the runtime is shutting down";
         return reply_slot_base::dropped;

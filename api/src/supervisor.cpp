@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <ractor/actor.hpp>
+#include <ractor/detail/exception_text.hpp>
 #include <ractor/detail/supervisor_mutation.hpp>
 #include <ractor/errors.hpp>
 #include <ractor/exit_reason.hpp>
@@ -68,7 +69,7 @@ std::string reason_of(const std::exception_ptr& e) {
     } catch (const spawn_error& err) {
         return err.reason();
     } catch (...) {
-        return detail::describe(std::current_exception());
+        return detail::exception_text(std::current_exception());
     }
 }
 

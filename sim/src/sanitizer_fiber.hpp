@@ -11,8 +11,9 @@
 
 #include <cstddef>
 
+#include <ractor/backend_common/fiber_stack.hpp>
+
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 #if defined(__SANITIZE_THREAD__)
@@ -23,23 +24,10 @@ namespace ractor::sim::internal {
 
 /// What the sanitizers need to know about one fiber (or the thread's own stack).
 struct sanitizer_fiber {
-    const void* stack_bottom = nullptr;  ///< lowest address of the stack (ASan)
-    std::size_t stack_size = 0;          ///< (ASan)
+    backend_common::stack_bounds stack;  ///< where the stack lies (ASan)
     void* fake_stack = nullptr;          ///< ASan's state while switched away
     void* tsan_fiber = nullptr;          ///< TSan's fiber context
 };
-
-/// Clears ASan's poisoning of a fiber stack's memory. A stack mapped where an earlier fiber's
-/// stack was can inherit that fiber's redzones (it may have ended by an exception or been
-/// abandoned mid-call), which would make ASan report the new fiber's own frames.
-inline void unpoison_stack(const void* bottom, std::size_t size) noexcept {
-#if defined(__SANITIZE_ADDRESS__)
-    __asan_unpoison_memory_region(bottom, size);
-#else
-    (void)bottom;
-    (void)size;
-#endif
-}
 
 /// Registers a new worker fiber whose stack bounds are already set.
 inline void create_sanitizer_fiber(sanitizer_fiber& f) noexcept {
@@ -74,7 +62,7 @@ inline void identify_current_fiber(sanitizer_fiber& f) noexcept {
 /// Announces a switch from the running fiber `from` to `to`.
 inline void leave_fiber(sanitizer_fiber& from, const sanitizer_fiber& to) noexcept {
 #if defined(__SANITIZE_ADDRESS__)
-    __sanitizer_start_switch_fiber(&from.fake_stack, to.stack_bottom, to.stack_size);
+    __sanitizer_start_switch_fiber(&from.fake_stack, to.stack.bottom, to.stack.size);
 #endif
 #if defined(__SANITIZE_THREAD__)
     __tsan_switch_to_fiber(to.tsan_fiber, 0);
@@ -88,7 +76,7 @@ inline void leave_fiber(sanitizer_fiber& from, const sanitizer_fiber& to) noexce
 /// that runs next calls `resume_after_fiber_end`.
 inline void leave_ending_fiber(sanitizer_fiber& from, const sanitizer_fiber& to) noexcept {
 #if defined(__SANITIZE_ADDRESS__)
-    __sanitizer_start_switch_fiber(&from.fake_stack, to.stack_bottom, to.stack_size);
+    __sanitizer_start_switch_fiber(&from.fake_stack, to.stack.bottom, to.stack.size);
 #endif
     (void)from;
     (void)to;
@@ -106,7 +94,7 @@ inline void resume_after_fiber_end(sanitizer_fiber& self) noexcept {
 /// left in `from` (the stack of a step's driver is only learnt this way).
 inline void arrive_on_fiber(sanitizer_fiber& self, sanitizer_fiber& from) noexcept {
 #if defined(__SANITIZE_ADDRESS__)
-    __sanitizer_finish_switch_fiber(self.fake_stack, &from.stack_bottom, &from.stack_size);
+    __sanitizer_finish_switch_fiber(self.fake_stack, &from.stack.bottom, &from.stack.size);
 #endif
     (void)self;
     (void)from;

@@ -1,5 +1,5 @@
 #pragma once
-// The engine behind ractor::sim::world: scheduler, worker fibers, parking, timers and trace.
+// The engine behind ractor::sim::world: scheduler, pooled fibers, parking, timers and trace.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,7 +13,6 @@
 
 #include <boost/fiber/context.hpp>
 #include <boost/fiber/fiber.hpp>
-#include <boost/fiber/protected_fixedsize_stack.hpp>
 
 #include <ractor/actor_system.hpp>
 #include <ractor/runtime/runtime.hpp>
@@ -32,29 +31,30 @@
 
 namespace ractor::sim::internal {
 
-struct worker;
+struct sim_fiber;
 
 /// Where a waiter is in its park cycle.
-enum class waiter_state : std::uint8_t {
+enum class sim_waiter_state : std::uint8_t {
     idle,    ///< no park armed; every token naming it is stale
     armed,   ///< prepare_park ran, park not yet
     parked,  ///< suspended in park
     woken,   ///< unparked (before or during park); park has not returned yet
 };
 
-/// The thing a park token names: one per worker fiber plus one for the driving fiber.
+/// The thing a park token names: one per pooled fiber plus one for the driving fiber.
 /// Waiters live as long as the world, so every token stays safe to present.
-struct waiter {
+struct sim_waiter {
     world_core* owner = nullptr;
-    worker* fiber = nullptr;  ///< null: the main waiter (code outside any worker fiber)
+    sim_fiber* fiber = nullptr;  ///< null: the main waiter (code outside any pooled fiber)
     std::uint64_t epoch = 0;
-    waiter_state state = waiter_state::idle;
+    sim_waiter_state state = sim_waiter_state::idle;
     wake_reason reason = wake_reason::unparked;
     timer_id deadline = 0;  ///< the deadline timer of the current park; 0: none
 };
 
-/// A pooled worker fiber; it runs one runnable at a time and keeps its stack while parked.
-struct worker {
+/// A pooled fiber of the world (not a thread, unlike asio's `worker`): it runs one runnable at
+/// a time and keeps its stack while parked.
+struct sim_fiber {
     std::uint64_t id = 0;
     boost::fibers::context* ctx = nullptr;  ///< set when the fiber first runs
     boost::fibers::fiber fiber;
@@ -63,7 +63,7 @@ struct worker {
     std::uint64_t node = 0;    ///< node the task was scheduled on
     bool busy = false;         ///< running a task (possibly parked or waiting to resume)
     bool quit = false;         ///< leave the loop when next resumed from idle
-    waiter wait;
+    sim_waiter wait;
     sanitizer_fiber sanitizer;  ///< what ASan/TSan know about this fiber
 };
 
@@ -175,7 +175,7 @@ private:
     /// timer.
     struct candidate_target {
         runnable* job = nullptr;
-        worker* fiber = nullptr;
+        sim_fiber* fiber = nullptr;
         bool fault = false;
     };
 
@@ -208,16 +208,16 @@ private:
     void run_target(const candidate& c, candidate_target target);
     std::optional<time_point> next_timer_time();
     void prune_timer_heap();
-    worker& idle_worker();
-    void switch_to(worker& w);
-    void worker_main(worker& w);
-    void hand_back(worker& w);
-    wake_reason park_worker(worker& w, std::uint64_t node, park_token token,
-                            std::optional<time_point> deadline);
+    sim_fiber& idle_fiber();
+    void switch_to(sim_fiber& w);
+    void fiber_main(sim_fiber& w);
+    void hand_back(sim_fiber& w);
+    wake_reason park_fiber(sim_fiber& w, std::uint64_t node, park_token token,
+                           std::optional<time_point> deadline);
     wake_reason park_main(std::uint64_t node, park_token token,
                           std::optional<time_point> deadline);
-    void arm_deadline(waiter& wt, std::uint64_t node, time_point deadline);
-    void end_park(waiter& wt);
+    void arm_deadline(sim_waiter& wt, std::uint64_t node, time_point deadline);
+    void end_park(sim_waiter& wt);
     /// Whether this sync point offers a scheduling choice (a draw of the world's own stream).
     bool offers_choice();
     void teardown() noexcept;
@@ -246,13 +246,12 @@ private:
     std::vector<candidate> candidates_;
     std::vector<candidate_target> targets_;
 
-    std::vector<std::unique_ptr<worker>> workers_;  ///< every worker, by id; freed at teardown
-    std::vector<worker*> idle_;                      ///< idle workers, most recently idle last
-    worker* current_ = nullptr;                      ///< worker running now; null: the driver
+    std::vector<std::unique_ptr<sim_fiber>> fibers_;  ///< every fiber, by id; freed at teardown
+    std::vector<sim_fiber*> idle_;                    ///< idle fibers, most recently idle last
+    sim_fiber* current_ = nullptr;                    ///< fiber running now; null: the driver
     boost::fibers::context* driver_ = nullptr;       ///< fiber running the current step
     sanitizer_fiber driver_sanitizer_;               ///< what ASan/TSan know about the driver
-    boost::fibers::protected_fixedsize_stack stack_;
-    waiter main_waiter_;
+    sim_waiter main_waiter_;
 
     std::map<timer_id, pending_timer> timers_;  ///< live timers by id
     std::vector<timer_slot> timer_heap_;         ///< min-heap; cancelled slots linger until pruned

@@ -21,6 +21,109 @@ std::string describe_target(const actor_target& t) {
     return t.name.empty() ? "actor " + std::to_string(t.actor) : "'" + t.name + "'";
 }
 
+/// The checks of a plan against the world it is applied to: its nodes and its virtual time.
+/// Each group checks its lists in plan order, so the first bad entry is the one reported.
+class plan_checker {
+public:
+    plan_checker(const std::vector<std::unique_ptr<sim_node>>& nodes, time_point now)
+        : nodes_(nodes), now_(now) {}
+
+    void failures(const fault_plan& plan) const {
+        for (std::size_t i = 0; i < plan.failures.size(); ++i) {
+            if (plan.failures[i].node != 0) {
+                node(plan.failures[i].node, field("failures", i, "node"), false);
+            }
+        }
+    }
+
+    void actor_faults(const fault_plan& plan) const {
+        for (std::size_t i = 0; i < plan.kills.size(); ++i) {
+            const actor_kill& k = plan.kills[i];
+            node(k.target.node, field("kills", i, "node"), true);
+            start("kills", i, k.at, k.until, k.after);
+        }
+        for (std::size_t i = 0; i < plan.stops.size(); ++i) {
+            const actor_stop& st = plan.stops[i];
+            node(st.target.node, field("stops", i, "node"), true);
+            start("stops", i, st.at, st.until, st.after);
+        }
+        for (std::size_t i = 0; i < plan.crashes.size(); ++i) {
+            const node_crash& c = plan.crashes[i];
+            node(c.node, field("crashes", i, "node"), true);
+            start("crashes", i, c.at, c.until, c.after);
+        }
+    }
+
+    void clocks(const fault_plan& plan) const {
+        for (std::size_t i = 0; i < plan.clock_skews.size(); ++i) {
+            node(plan.clock_skews[i].node, field("clock_skews", i, "node"), false);
+        }
+        for (std::size_t i = 0; i < plan.timer_delays.size(); ++i) {
+            node(plan.timer_delays[i].node, field("timer_delays", i, "node"), false);
+        }
+    }
+
+    void network(const fault_plan& plan) const {
+        for (std::size_t i = 0; i < plan.link_faults.size(); ++i) {
+            link("link_faults", i, plan.link_faults[i].from, plan.link_faults[i].to);
+        }
+        timed_links("partitions", plan.partitions);
+        timed_links("heals", plan.heals);
+        timed_links("clogs", plan.clogs);
+        timed_links("resets", plan.resets);
+        for (std::size_t i = 0; i < plan.swizzles.size(); ++i) {
+            for (const std::uint64_t n : plan.swizzles[i].nodes)
+                node(n, field("swizzles", i, "nodes"), false);
+            time(plan.swizzles[i].at, field("swizzles", i, "at"));
+        }
+    }
+
+private:
+    void node(std::uint64_t id, const std::string& path, bool needs_system) const {
+        if (id > nodes_.size()) {
+            throw fault_plan_error(path, "no node " + std::to_string(id) + " in this world");
+        }
+        if (needs_system && !nodes_[id - 1]->startup) {
+            throw fault_plan_error(path, "node " + std::to_string(id) +
+                                             " has no start-up function (add it with "
+                                             "world::add_node(name, startup))");
+        }
+    }
+
+    void time(duration at, const std::string& path) const {
+        if (time_point(at) < now_) {
+            throw fault_plan_error(path, "is before the world's current virtual time (" +
+                                             format_duration(now_.time_since_epoch()) + ")");
+        }
+    }
+
+    // A trigger-form fault has no start time; a window may have begun already.
+    void start(const char* list, std::size_t i, duration at, const std::optional<duration>& until,
+               const std::optional<message_trigger>& after) const {
+        if (after) {
+            node(after->node, field(list, i, "after.node"), false);
+        } else {
+            time(until.value_or(at), field(list, i, until ? "until" : "at"));
+        }
+    }
+
+    void link(const char* list, std::size_t i, std::uint64_t from, std::uint64_t to) const {
+        node(from, field(list, i, "from"), false);
+        node(to, field(list, i, "to"), false);
+    }
+
+    template <class Items>
+    void timed_links(const char* list, const Items& items) const {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            link(list, i, items[i].from, items[i].to);
+            time(items[i].at, field(list, i, "at"));
+        }
+    }
+
+    const std::vector<std::unique_ptr<sim_node>>& nodes_;
+    time_point now_;
+};
+
 }  // namespace
 
 actor_system* world_core::node_system(std::uint64_t id) const { return node(id).system.get(); }
@@ -49,13 +152,13 @@ bool world_core::crash_node(std::uint64_t id) {
     record(id, trace_event{trace_kind::fault, 0, 0, 0, "crash node " + n.name});
     crashed_system dead{id, std::move(n.system), {}};
     dead.system->kill_all();
-    for (const auto& wp : workers_) {
-        worker& w = *wp;
+    for (const auto& wp : fibers_) {
+        sim_fiber& w = *wp;
         if (!w.busy || w.node != id) {
             continue;
         }
         dead.tasks.push_back(w.task);
-        if (w.wait.state == waiter_state::parked) {
+        if (w.wait.state == sim_waiter_state::parked) {
             unpark(park_token{&w.wait, w.wait.epoch}, wake_reason::interrupted);
         }
     }
@@ -133,7 +236,7 @@ std::size_t world_core::drop_node_timers(std::uint64_t node) {
 
 void world_core::collect_crashed() {
     for (auto it = crashed_.begin(); it != crashed_.end();) {
-        const bool running = std::any_of(workers_.begin(), workers_.end(), [&](const auto& w) {
+        const bool running = std::any_of(fibers_.begin(), fibers_.end(), [&](const auto& w) {
             return w->busy && std::find(it->tasks.begin(), it->tasks.end(), w->task) != it->tasks.end();
         });
         if (!running && it->system->alive_count() == 0) {
@@ -178,78 +281,11 @@ void world_core::release_systems() noexcept {
 
 void world_core::check_plan(const fault_plan& plan) const {
     validate(plan);
-    const auto check_node = [&](std::uint64_t id, const std::string& path, bool needs_system) {
-        if (id > nodes_.size()) {
-            throw fault_plan_error(path, "no node " + std::to_string(id) + " in this world");
-        }
-        if (needs_system && !nodes_[id - 1]->startup) {
-            throw fault_plan_error(path, "node " + std::to_string(id) +
-                                             " has no start-up function (add it with "
-                                             "world::add_node(name, startup))");
-        }
-    };
-    const auto check_time = [&](duration at, const std::string& path) {
-        if (time_point(at) < now_) {
-            throw fault_plan_error(path, "is before the world's current virtual time (" +
-                                             format_duration(now_.time_since_epoch()) + ")");
-        }
-    };
-    for (std::size_t i = 0; i < plan.failures.size(); ++i) {
-        if (plan.failures[i].node != 0) {
-            check_node(plan.failures[i].node, field("failures", i, "node"), false);
-        }
-    }
-    // A trigger-form fault has no start time; a window may have begun already.
-    const auto check_start = [&](const char* list, std::size_t i, duration at, const std::optional<duration>& until,
-                                 const std::optional<message_trigger>& after) {
-        if (after) {
-            check_node(after->node, field(list, i, "after.node"), false);
-        } else {
-            check_time(until.value_or(at), field(list, i, until ? "until" : "at"));
-        }
-    };
-    for (std::size_t i = 0; i < plan.kills.size(); ++i) {
-        const actor_kill& k = plan.kills[i];
-        check_node(k.target.node, field("kills", i, "node"), true);
-        check_start("kills", i, k.at, k.until, k.after);
-    }
-    for (std::size_t i = 0; i < plan.stops.size(); ++i) {
-        const actor_stop& st = plan.stops[i];
-        check_node(st.target.node, field("stops", i, "node"), true);
-        check_start("stops", i, st.at, st.until, st.after);
-    }
-    for (std::size_t i = 0; i < plan.crashes.size(); ++i) {
-        const node_crash& c = plan.crashes[i];
-        check_node(c.node, field("crashes", i, "node"), true);
-        check_start("crashes", i, c.at, c.until, c.after);
-    }
-    for (std::size_t i = 0; i < plan.clock_skews.size(); ++i) {
-        check_node(plan.clock_skews[i].node, field("clock_skews", i, "node"), false);
-    }
-    for (std::size_t i = 0; i < plan.timer_delays.size(); ++i) {
-        check_node(plan.timer_delays[i].node, field("timer_delays", i, "node"), false);
-    }
-    const auto check_link = [&](const char* list, std::size_t i, std::uint64_t from, std::uint64_t to) {
-        check_node(from, field(list, i, "from"), false);
-        check_node(to, field(list, i, "to"), false);
-    };
-    for (std::size_t i = 0; i < plan.link_faults.size(); ++i) {
-        check_link("link_faults", i, plan.link_faults[i].from, plan.link_faults[i].to);
-    }
-    const auto check_timed_links = [&](const char* list, const auto& items) {
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            check_link(list, i, items[i].from, items[i].to);
-            check_time(items[i].at, field(list, i, "at"));
-        }
-    };
-    check_timed_links("partitions", plan.partitions);
-    check_timed_links("heals", plan.heals);
-    check_timed_links("clogs", plan.clogs);
-    check_timed_links("resets", plan.resets);
-    for (std::size_t i = 0; i < plan.swizzles.size(); ++i) {
-        for (const std::uint64_t n : plan.swizzles[i].nodes) check_node(n, field("swizzles", i, "nodes"), false);
-        check_time(plan.swizzles[i].at, field("swizzles", i, "at"));
-    }
+    const plan_checker check(nodes_, now_);
+    check.failures(plan);
+    check.actor_faults(plan);
+    check.clocks(plan);
+    check.network(plan);
 }
 
 bool world_core::signal_actor(const actor_target& target, bool kill, const std::string& reason) {

@@ -18,6 +18,8 @@
 #include <ractor/sim/fault_plan_file.hpp>
 #include <ractor/sim/world.hpp>
 
+#include "support/sim_expect.hpp"
+
 using namespace std::chrono_literals;
 using ractor::actor_ref;
 using ractor::actor_system;
@@ -25,6 +27,7 @@ using ractor::trace_kind;
 using ractor::sim::fault_plan;
 using ractor::sim::recorded_event;
 using ractor::sim::world;
+using ractor::sim::test::expect;
 
 namespace {
 
@@ -485,9 +488,7 @@ TEST_CASE("faults: a skewed clock reads the offset, its timers still wait the fu
     CHECK_FALSE(has(log, "x got 7"));
     w.run_for(1ms);
     CHECK(has(log, "x got 7"));
-    const auto* got = find_event(w, 2, trace_kind::receive, x.id().local);
-    REQUIRE(got != nullptr);
-    CHECK(got->time_ns == ns(1s));
+    expect<int>(w).to(x).at(1s);
 
     // A timeout read off the skewed clock also lasts its full length.
     const auto before = w.now();
@@ -526,8 +527,8 @@ TEST_CASE("faults: timer delays make a node's timers late by exactly the planned
     CHECK_FALSE(has(log, "x got 1"));
     w.run_for(1ms);
     CHECK(has(log, "x got 1"));
-    CHECK(find_event(w, 1, trace_kind::receive, x.id().local)->time_ns == ns(1300ms));
-    CHECK(find_event(w, 2, trace_kind::receive, y.id().local)->time_ns == ns(1s));
+    expect<int>(w).to(x).at(1300ms);
+    expect<int>(w).to(y).at(1s);
     auto faults = faults_of(w);
     REQUIRE(faults.size() == 1);
     CHECK(faults[0].text.starts_with("delay timer "));

@@ -178,31 +178,39 @@ struct disruption {
     std::function<void(std::uint64_t n3)> mend;
 };
 
+/// One node of the demo cluster: its actor system and its cluster node, which greets.
+struct member {
+    std::unique_ptr<ractor::actor_system> sys;
+    std::unique_ptr<ractor::cluster::node> node;
+};
+
+member start_member(const std::function<const ractor::runtime&(std::string)>& add_node,
+                    const std::function<std::string(std::string)>& listen_address,
+                    const std::string& name) {
+    member m;
+    m.sys = std::make_unique<ractor::actor_system>(add_node(name));
+    ractor::cluster::node_options o;
+    o.name = name;
+    o.cookie = "demo-cookie";
+    o.listen_address = listen_address(name);
+    o.heartbeat_interval = std::chrono::milliseconds(100);
+    o.node_down_timeout = std::chrono::milliseconds(500);
+    o.reconnect_backoff_min = std::chrono::milliseconds(50);
+    m.node = std::make_unique<ractor::cluster::node>(*m.sys, o);
+    m.node->register_message<greet>("demo.greet");
+    m.sys->groups().join("greeters", {m.sys->spawn(greeter{}, name, {.name = "greeter"})});
+    return m;
+}
+
 /// Three nodes on one backend: a mesh, greetings by remote call to every node's registered
 /// greeter, a process group spanning the nodes; then n3 is partitioned off and healed, and
 /// n1 greets it again. The same code runs on both backends; only `add_node`, the listen
 /// address and who cuts the network differ.
 void run_cluster(const std::function<const ractor::runtime&(std::string)>& add_node,
                  const std::function<std::string(std::string)>& listen_address, const disruption& d) {
-    struct member {
-        std::unique_ptr<ractor::actor_system> sys;
-        std::unique_ptr<ractor::cluster::node> node;
-    };
     std::vector<member> nodes;
     for (std::string name : {"n1", "n2", "n3"}) {
-        member m;
-        m.sys = std::make_unique<ractor::actor_system>(add_node(name));
-        ractor::cluster::node_options o;
-        o.name = name;
-        o.cookie = "demo-cookie";
-        o.listen_address = listen_address(name);
-        o.heartbeat_interval = std::chrono::milliseconds(100);
-        o.node_down_timeout = std::chrono::milliseconds(500);
-        o.reconnect_backoff_min = std::chrono::milliseconds(50);
-        m.node = std::make_unique<ractor::cluster::node>(*m.sys, o);
-        m.node->register_message<greet>("demo.greet");
-        m.sys->groups().join("greeters", {m.sys->spawn(greeter{}, name, {.name = "greeter"})});
-        nodes.push_back(std::move(m));
+        nodes.push_back(start_member(add_node, listen_address, name));
     }
     auto& n1 = *nodes[0].node;
     auto& sys1 = *nodes[0].sys;

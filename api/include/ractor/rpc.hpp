@@ -29,10 +29,10 @@ void await_completions(completion_counter& counter, std::optional<time_point> de
 
 /// The final state of a slot whose caller stopped waiting: `abandoned` if it was still
 /// pending (now it never completes), else what the port made of it.
-int settle(reply_slot_base& slot);
+reply_slot_base::state_t settle(reply_slot_base& slot);
 
 template <class R>
-call_result<R> result_of(reply_slot<R>& slot, int state) {
+call_result<R> result_of(reply_slot<R>& slot, reply_slot_base::state_t state) {
     switch (state) {
         case reply_slot_base::done: return call_result<R>::success(std::move(*slot.value));
         case reply_slot_base::dropped: return call_result<R>::sender_error(slot.drop_reason);
@@ -64,7 +64,7 @@ auto multi_call(const std::vector<actor_ref<Msg>>& targets, Build build, duratio
     }
     detail::await_completions(*counter, deadline);
     for (std::size_t i = 0; i < slots.size(); ++i) {
-        const int state = detail::settle(*slots[i]);
+        const auto state = detail::settle(*slots[i]);
         results.push_back(sent[i] != send_status::ok ? call_result<R>::sender_error(std::string(to_string(sent[i])))
                                                      : detail::result_of(*slots[i], state));
     }

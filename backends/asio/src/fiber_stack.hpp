@@ -1,10 +1,9 @@
 #pragma once
-// The stacks of worker fibers, and what AddressSanitizer must be told about them.
+// What AddressSanitizer must be told about the stacks of worker fibers.
 
 #include <cstddef>
 
-#include <boost/context/protected_fixedsize_stack.hpp>
-#include <boost/context/stack_context.hpp>
+#include <ractor/backend_common/fiber_stack.hpp>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -12,31 +11,8 @@
 
 namespace ractor::asio_backend {
 
-/// Where a stack lies: [bottom, bottom + size).
-struct stack_bounds {
-    const void* bottom = nullptr;
-    std::size_t size = 0;
-};
-
-/// A guard-paged stack allocator for worker fibers that records where each stack lies.
-class recording_stack_allocator {
-public:
-    recording_stack_allocator(std::size_t size, stack_bounds& out) noexcept
-        : inner_(size), out_(&out) {}
-
-    boost::context::stack_context allocate() {
-        boost::context::stack_context sc = inner_.allocate();
-        out_->bottom = static_cast<const char*>(sc.sp) - sc.size;  // stacks grow down from sp
-        out_->size = sc.size;
-        return sc;
-    }
-
-    void deallocate(boost::context::stack_context& sc) noexcept { inner_.deallocate(sc); }
-
-private:
-    boost::context::protected_fixedsize_stack inner_;
-    stack_bounds* out_;
-};
+using backend_common::recording_stack_allocator;
+using backend_common::stack_bounds;
 
 /// Tells AddressSanitizer that the calling code now runs on `stack` and returns the bounds
 /// it believed before; does nothing without ASan.

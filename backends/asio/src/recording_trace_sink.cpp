@@ -3,12 +3,12 @@
 namespace ractor::asio_backend {
 
 void recording_trace_sink::record(const trace_event& e) {
-    recorded_event copy{e.kind, e.actor, e.peer, e.value, std::string(e.text)};
+    trace_record copy{e.kind, e.actor, e.peer, e.value, std::string(e.text)};
     std::lock_guard<std::mutex> lock(mutex_);
     events_.push_back(std::move(copy));
 }
 
-std::vector<recorded_event> recording_trace_sink::events() const {
+std::vector<trace_record> recording_trace_sink::events() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return events_;
 }

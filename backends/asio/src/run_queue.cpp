@@ -3,10 +3,10 @@
 namespace ractor::asio_backend {
 
 std::size_t run_queue::push(runnable& r) noexcept {
-    r.next_runnable_ = nullptr;
+    r.queue_next = nullptr;
     std::lock_guard<std::mutex> lock(mutex_);
     if (tail_ != nullptr) {
-        tail_->next_runnable_ = &r;
+        tail_->queue_next = &r;
     } else {
         head_ = &r;
     }
@@ -21,9 +21,9 @@ runnable* run_queue::pop() noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
     runnable* r = head_;
     if (r == nullptr) return nullptr;
-    head_ = r->next_runnable_;
+    head_ = r->queue_next;
     if (head_ == nullptr) tail_ = nullptr;
-    r->next_runnable_ = nullptr;
+    r->queue_next = nullptr;
     size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     return r;
 }
@@ -38,13 +38,13 @@ std::size_t run_queue::steal_into(run_queue& to, std::size_t max) noexcept {
         head = head_;
         tail = head_;
         n = 1;
-        while (n < max && tail->next_runnable_ != nullptr) {
-            tail = tail->next_runnable_;
+        while (n < max && tail->queue_next != nullptr) {
+            tail = tail->queue_next;
             ++n;
         }
-        head_ = tail->next_runnable_;
+        head_ = tail->queue_next;
         if (head_ == nullptr) tail_ = nullptr;
-        tail->next_runnable_ = nullptr;
+        tail->queue_next = nullptr;
         size_.store(size_.load(std::memory_order_relaxed) - n, std::memory_order_relaxed);
     }
     to.append_chain(head, tail, n);
@@ -54,7 +54,7 @@ std::size_t run_queue::steal_into(run_queue& to, std::size_t max) noexcept {
 void run_queue::append_chain(runnable* head, runnable* tail, std::size_t n) noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
     if (tail_ != nullptr) {
-        tail_->next_runnable_ = head;
+        tail_->queue_next = head;
     } else {
         head_ = head;
     }
@@ -73,8 +73,8 @@ void run_queue::discard_all() noexcept {
     }
     // Outside the lock: a discard may free a cell, whose messages may wake other fibers.
     while (r != nullptr) {
-        runnable* next = r->next_runnable_;
-        r->next_runnable_ = nullptr;
+        runnable* next = r->queue_next;
+        r->queue_next = nullptr;
         r->discard();
         r = next;
     }

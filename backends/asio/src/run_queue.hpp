@@ -9,7 +9,7 @@
 
 namespace ractor::asio_backend {
 
-/// A FIFO of runnables linked through `runnable::next_runnable_`. A mutex guards it because
+/// A FIFO of runnables linked through `runnable::queue_next`. A mutex guards it because
 /// its owner, schedulers on other threads and idle thieves all reach it; the size is also
 /// readable without the lock, for heuristics and for the sleep/wake handshake.
 class run_queue {

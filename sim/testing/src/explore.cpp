@@ -157,6 +157,20 @@ struct explorer {
 
     void run_children(unsigned jobs) {
         std::fflush(nullptr);  // nothing buffered may be written twice
+        std::vector<child> children = spawn_children(jobs);
+        collect(children);
+        for (auto& c : children) {
+            if (c.fd >= 0) {
+                ::close(c.fd);
+            }
+            int status = 0;
+            ::waitpid(c.pid, &status, 0);
+        }
+    }
+
+    /// Forks `jobs` children; child k runs the seeds k, k + jobs, ... and writes their
+    /// results to its pipe, one a line.
+    std::vector<child> spawn_children(unsigned jobs) {
         std::vector<child> children;
         for (unsigned k = 0; k < jobs; ++k) {
             int fds[2];
@@ -179,6 +193,12 @@ struct explorer {
             ::close(fds[1]);
             children.push_back(child{pid, fds[0], {}});
         }
+        return children;
+    }
+
+    /// Adds the children's results as they come, until every pipe is closed; stops the
+    /// children once enough seeds failed.
+    void collect(std::vector<child>& children) {
         std::size_t open = children.size();
         while (open > 0) {
             std::vector<pollfd> fds;
@@ -196,23 +216,8 @@ struct explorer {
                 break;
             }
             for (std::size_t i = 0; i < fds.size(); ++i) {
-                if (fds[i].revents == 0) {
-                    continue;
-                }
-                child& c = *owners[i];
-                char buf[4096];
-                const ssize_t n = ::read(c.fd, buf, sizeof buf);
-                if (n <= 0) {
-                    ::close(c.fd);
-                    c.fd = -1;
+                if (fds[i].revents != 0 && !read_from(*owners[i])) {
                     --open;
-                    continue;
-                }
-                c.pending.append(buf, static_cast<std::size_t>(n));
-                for (auto nl = c.pending.find('\n'); nl != std::string::npos;
-                     nl = c.pending.find('\n')) {
-                    add(decode(c.pending.substr(0, nl), opts));
-                    c.pending.erase(0, nl + 1);
                 }
             }
             if (stop_early()) {
@@ -223,13 +228,23 @@ struct explorer {
                 }
             }
         }
-        for (auto& c : children) {
-            if (c.fd >= 0) {
-                ::close(c.fd);
-            }
-            int status = 0;
-            ::waitpid(c.pid, &status, 0);
+    }
+
+    /// Reads what `c` wrote and adds each complete line; false (and the pipe closed) at its end.
+    bool read_from(child& c) {
+        char buf[4096];
+        const ssize_t n = ::read(c.fd, buf, sizeof buf);
+        if (n <= 0) {
+            ::close(c.fd);
+            c.fd = -1;
+            return false;
         }
+        c.pending.append(buf, static_cast<std::size_t>(n));
+        for (auto nl = c.pending.find('\n'); nl != std::string::npos; nl = c.pending.find('\n')) {
+            add(decode(c.pending.substr(0, nl), opts));
+            c.pending.erase(0, nl + 1);
+        }
+        return true;
     }
 };
 

@@ -200,22 +200,8 @@ void read_network(const json& doc, fault_plan& plan) {
     });
 }
 
-fault_plan read_plan(const json& doc) {
-    expect_object(doc, "");
-    only_keys(doc, "", {"seed", "failures", "kills", "stops", "crashes", "clock_skews", "timer_delays",
-                        "buggify", "link_faults", "partitions", "heals", "clogs", "resets", "swizzles"});
-    fault_plan plan;
-    read_opt(doc, "seed", "", plan.seed, read_u64);
-    plan.failures = read_list<invocation_failure>(doc, "failures", [](const json& j, const std::string& p) {
-        only_keys(j, p, {"node", "actor", "kind", "at_invocation", "probability"});
-        invocation_failure f;
-        read_opt(j, "node", p, f.node, read_u64);
-        read_opt(j, "actor", p, f.actor, read_u64);
-        read_opt(j, "kind", p, f.kind, read_string);
-        read_opt(j, "at_invocation", p, f.at_invocation, read_u64);
-        read_opt(j, "probability", p, f.probability, read_double);
-        return f;
-    });
+// The kills, stops and crashes of a plan document.
+void read_actor_faults(const json& doc, fault_plan& plan) {
     plan.kills = read_list<actor_kill>(doc, "kills", [](const json& j, const std::string& p) {
         only_keys(j, p, {"at", "until", "after", "node", "actor", "name"});
         actor_kill k;
@@ -240,6 +226,10 @@ fault_plan read_plan(const json& doc) {
         read_optional_duration(j, "restart_after", p, c.restart_after);
         return c;
     });
+}
+
+// The clock skews, timer delays and buggify rules of a plan document.
+void read_node_faults(const json& doc, fault_plan& plan) {
     plan.clock_skews = read_list<clock_skew>(doc, "clock_skews", [](const json& j, const std::string& p) {
         only_keys(j, p, {"node", "offset", "at"});
         clock_skew s{read_req(j, "node", p, read_u64), read_req(j, "offset", p, read_duration), duration{0}};
@@ -264,6 +254,28 @@ fault_plan read_plan(const json& doc) {
         read_opt(j, "activation", p, b.activation, read_double);
         return b;
     });
+}
+
+fault_plan read_plan(const json& doc) {
+    expect_object(doc, "");
+    only_keys(doc, "",
+              {"seed", "failures", "kills", "stops", "crashes", "clock_skews", "timer_delays",
+               "buggify", "link_faults", "partitions", "heals", "clogs", "resets", "swizzles"});
+    fault_plan plan;
+    read_opt(doc, "seed", "", plan.seed, read_u64);
+    plan.failures =
+        read_list<invocation_failure>(doc, "failures", [](const json& j, const std::string& p) {
+            only_keys(j, p, {"node", "actor", "kind", "at_invocation", "probability"});
+            invocation_failure f;
+            read_opt(j, "node", p, f.node, read_u64);
+            read_opt(j, "actor", p, f.actor, read_u64);
+            read_opt(j, "kind", p, f.kind, read_string);
+            read_opt(j, "at_invocation", p, f.at_invocation, read_u64);
+            read_opt(j, "probability", p, f.probability, read_double);
+            return f;
+        });
+    read_actor_faults(doc, plan);
+    read_node_faults(doc, plan);
     read_network(doc, plan);
     return plan;
 }

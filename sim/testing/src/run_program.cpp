@@ -135,6 +135,67 @@ const char* to_string(run_outcome o) noexcept {
     return "unknown";
 }
 
+namespace {
+
+/// Applies the run's faults and runs `p` in `w`, turning what it throws into the outcome.
+void run_in(world& w, const program& p, const run_options& opts, run_report& report) {
+    try {
+        if (opts.configure) {
+            opts.configure(w, report.options);
+        } else if (opts.plan || report.options.fault_rate > 0) {
+            w.apply(effective_fault_plan(report.options));
+        }
+        p(w);
+    } catch (const deadlock_error& e) {
+        report.outcome = run_outcome::deadlock;
+        report.message = e.what();
+    } catch (const step_budget_exceeded& e) {
+        report.outcome = run_outcome::step_budget;
+        report.message = e.what();
+    } catch (const time_budget_exceeded& e) {
+        report.outcome = run_outcome::time_budget;
+        report.message = e.what();
+    } catch (const std::exception& e) {
+        report.outcome = run_outcome::failed;
+        report.message = e.what();
+    } catch (...) {
+        report.outcome = run_outcome::failed;
+        report.message = "an exception not derived from std::exception";
+    }
+}
+
+/// What the world holds after the run: its trace, tallies, node names and the failure's place.
+void read_world(const world& w, const guarded_strategy& g, run_report& report) {
+    report.trace_hash = w.trace_hash();
+    report.steps = w.steps();
+    report.virtual_ns = w.now().time_since_epoch().count();
+    report.events = w.events();
+    report.faults = w.fault_tallies();
+    report.event_count = report.events.size();
+    report.failure_at =
+        report.passed() ? report.event_count : g.failure_at().value_or(report.event_count);
+    if (report.outcome == run_outcome::failed || report.outcome == run_outcome::deadlock) {
+        // The unwinding began with the actor systems' destructors killing every actor
+        // before the first step; those kills are not part of what went wrong.
+        while (report.failure_at > 0 && report.failure_at <= report.events.size()) {
+            const recorded_event& e = report.events[report.failure_at - 1];
+            if (e.kind != trace_kind::signal || e.text != "kill") {
+                break;
+            }
+            --report.failure_at;
+        }
+    }
+    for (std::uint64_t id = 1;; ++id) {
+        try {
+            report.node_names.emplace_back(w.node_name(id));
+        } catch (const std::out_of_range&) {
+            break;
+        }
+    }
+}
+
+}  // namespace
+
 run_report run_program(const program& p, const run_options& opts) {
     run_report report;
     report.options = opts;
@@ -154,55 +215,8 @@ run_report run_program(const program& p, const run_options& opts) {
         auto guard = std::make_unique<guarded_strategy>(w, make_strategy(report.options), report.options);
         guarded_strategy& g = *guard;
         w.set_strategy(std::move(guard));
-        try {
-            if (opts.configure) {
-                opts.configure(w, report.options);
-            } else if (opts.plan || report.options.fault_rate > 0) {
-                w.apply(effective_fault_plan(report.options));
-            }
-            p(w);
-        } catch (const deadlock_error& e) {
-            report.outcome = run_outcome::deadlock;
-            report.message = e.what();
-        } catch (const step_budget_exceeded& e) {
-            report.outcome = run_outcome::step_budget;
-            report.message = e.what();
-        } catch (const time_budget_exceeded& e) {
-            report.outcome = run_outcome::time_budget;
-            report.message = e.what();
-        } catch (const std::exception& e) {
-            report.outcome = run_outcome::failed;
-            report.message = e.what();
-        } catch (...) {
-            report.outcome = run_outcome::failed;
-            report.message = "an exception not derived from std::exception";
-        }
-        report.trace_hash = w.trace_hash();
-        report.steps = w.steps();
-        report.virtual_ns = w.now().time_since_epoch().count();
-        report.events = w.events();
-        report.faults = w.fault_tallies();
-        report.event_count = report.events.size();
-        report.failure_at = report.passed() ? report.event_count
-                                            : g.failure_at().value_or(report.event_count);
-        if (report.outcome == run_outcome::failed || report.outcome == run_outcome::deadlock) {
-            // The unwinding began with the actor systems' destructors killing every actor
-            // before the first step; those kills are not part of what went wrong.
-            while (report.failure_at > 0 && report.failure_at <= report.events.size()) {
-                const recorded_event& e = report.events[report.failure_at - 1];
-                if (e.kind != trace_kind::signal || e.text != "kill") {
-                    break;
-                }
-                --report.failure_at;
-            }
-        }
-        for (std::uint64_t id = 1;; ++id) {
-            try {
-                report.node_names.emplace_back(w.node_name(id));
-            } catch (const std::out_of_range&) {
-                break;
-            }
-        }
+        run_in(w, p, opts, report);
+        read_world(w, g, report);
     }
     report.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

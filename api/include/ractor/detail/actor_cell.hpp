@@ -140,7 +140,20 @@ private:
     /// Runs one callback, turning exceptions into an exit. Returns false if the cell exited.
     template <class F>
     bool guarded(F&& callback);
+    /// One unit of work, the most urgent first; false when this run must end.
+    bool run_once();
+    /// Hands the cell back after a run: scheduled again with work left, else idle.
+    void end_run() noexcept;
     void exit(exit_kind kind, std::string reason);
+    // The steps of exit, in order.
+    /// post_stop, for a stop or a failure: a kill or a failure in it changes `kind` and `reason`.
+    void run_post_stop(exit_kind& kind, std::string& reason);
+    void kill_children(const std::vector<cell_ptr>& children);
+    /// Tells the monitors and the supervisor, which gets the final state of a clean stop.
+    void report_exit(exit_kind kind, const std::string& reason,
+                     const std::vector<cell_ptr>& monitors, const cell_ptr& supervisor);
+    /// Marks the cell stopped, lets the system forget it and wakes the callers of wait().
+    void finish_exit();
     /// The exit reason the kill asked for.
     std::string kill_reason() const;
     void notify();
@@ -204,8 +217,5 @@ const runtime& caller_runtime(const cell_base& fallback) noexcept;
 /// Parks on `ex` at a park point of the current actor (if any): a kill interrupts it by
 /// throwing `actor_killed`. Outside actors it simply parks.
 wake_reason park_here(executor& ex, park_token token, std::optional<time_point> deadline);
-
-/// The text of an exception, for failure events.
-std::string describe(std::exception_ptr e);
 
 }  // namespace ractor::detail

@@ -65,6 +65,6 @@ struct reply_slot final : reply_slot_base {
 
 /// Waits for `slot` until it is fulfilled, dropped or `deadline` passes; returns the final
 /// state (`done`, `dropped` or `abandoned`). A kill of the calling actor unwinds out of it.
-int await_reply(reply_slot_base& slot, std::optional<time_point> deadline);
+reply_slot_base::state_t await_reply(reply_slot_base& slot, std::optional<time_point> deadline);
 
 }  // namespace ractor::detail

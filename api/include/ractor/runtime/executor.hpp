@@ -25,7 +25,7 @@ public:
     virtual void discard() noexcept {}
 
     /// Intrusive link for the executors' queues; belongs to whichever queue holds it.
-    runnable* next_runnable_ = nullptr;
+    runnable* queue_next = nullptr;
 
 protected:
     ~runnable() = default;

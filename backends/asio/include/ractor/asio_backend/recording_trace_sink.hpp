@@ -12,7 +12,7 @@
 namespace ractor::asio_backend {
 
 /// A trace event with its own copy of the text.
-struct recorded_event {
+struct trace_record {
     trace_kind kind;
     std::uint64_t actor = 0;
     std::uint64_t peer = 0;
@@ -27,7 +27,7 @@ public:
     void record(const trace_event& e) override;
 
     /// A copy of the events recorded so far, oldest first.
-    std::vector<recorded_event> events() const;
+    std::vector<trace_record> events() const;
 
     /// The number of events recorded so far.
     std::size_t size() const;
@@ -37,7 +37,7 @@ public:
 
 private:
     mutable std::mutex mutex_;
-    std::vector<recorded_event> events_;
+    std::vector<trace_record> events_;
 };
 
 }  // namespace ractor::asio_backend
