@@ -61,11 +61,12 @@ TEST_CASE("a reproduce= replays its property once and leaves the others running"
     REQUIRE(last == 50);  // shrunk to the smallest failing int
     int replays = 0;
     last = 0;
-    const auto again = check_property("fails", 200, counted(&replays, &last), out, failed.rc_params.c_str());
+    const auto again =
+        check_property("fails", 200, counted(&replays, &last), out, failed.rc_params.c_str());
     CHECK(again.reproduced);
     CHECK(!again.passed);
     CHECK(again.cases == 0);  // no new case was drawn
-    CHECK(last == 50);        // the shrunk case, drawn again from its recorded choices and shrink path
+    CHECK(last == 50);  // the shrunk case, drawn again from its recorded choices and shrink path
 
     int others = 0;
     std::ostringstream note;
