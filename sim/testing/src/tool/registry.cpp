@@ -15,8 +15,10 @@ void add_unique(Map& table, std::string name, Entry e, const char* what) {
 
 }  // namespace
 
-void registry::add_kind_factory(std::string name, std::string summary, kind_factory spawn) {
-    add_unique(kinds_, std::move(name), kind_entry{std::move(summary), std::move(spawn)}, "kind");
+void registry::add_kind_factory(std::string name, std::string summary, kind_factory spawn,
+                                std::function<void(const nlohmann::json& args)> check_args) {
+    add_unique(kinds_, std::move(name),
+               kind_entry{std::move(summary), std::move(spawn), std::move(check_args)}, "kind");
 }
 
 void registry::add_program(sim::named_program p) {

@@ -10,6 +10,7 @@
 #include <ractor/cluster/node.hpp>
 #include <ractor/sim/world.hpp>
 #include <ractor/timers.hpp>
+#include <ractor/tool/kind_arguments.hpp>
 
 #include "node_startup.hpp"
 #include "workload_log.hpp"
@@ -225,19 +226,39 @@ void scenario_run::check_convergence() {
 
 }  // namespace
 
+/// Throws a `scenario_error` at `at` (a path ending in the kind's name) unless kind `k` is
+/// registered and takes `args` (whose path is `at` + ".args" with the last field replaced).
+void check_kind(const registry& r, const std::string& k, const nlohmann::json& args,
+                const std::string& at, const std::string& args_at) {
+    const kind_entry* e = r.find_kind(k);
+    if (!e) throw scenario_error(at, "no actor kind '" + k + "' is registered (see `list`)");
+    if (!e->check_args) return;
+    try {
+        e->check_args(args);
+    } catch (const std::exception& x) {
+        const auto [below, problem] = argument_problem(x);
+        throw scenario_error(args_at + below, problem);
+    }
+}
+
 void check_names(const scenario& s, const registry& r) {
-    auto kind = [&](const std::string& k, const std::string& path) {
-        if (!r.find_kind(k)) throw scenario_error(path, "no actor kind '" + k + "' is registered (see `list`)");
-    };
-    for (std::size_t i = 0; i < s.actors.size(); ++i) kind(s.actors[i].kind, "actors[" + std::to_string(i) + "].kind");
+    for (std::size_t i = 0; i < s.actors.size(); ++i) {
+        const std::string at = "actors[" + std::to_string(i) + "]";
+        check_kind(r, s.actors[i].kind, s.actors[i].args, at + ".kind", at + ".args");
+    }
     for (std::size_t i = 0; i < s.supervisors.size(); ++i) {
         for (std::size_t c = 0; c < s.supervisors[i].children.size(); ++c) {
-            kind(s.supervisors[i].children[c].kind,
-                 "supervisors[" + std::to_string(i) + "].children[" + std::to_string(c) + "].kind");
+            const std::string at =
+                "supervisors[" + std::to_string(i) + "].children[" + std::to_string(c) + "]";
+            check_kind(r, s.supervisors[i].children[c].kind, s.supervisors[i].children[c].args,
+                       at + ".kind", at + ".args");
         }
     }
     for (const step& st : s.workload) {
-        if (st.kind == step_kind::spawn) kind(st.spawned.kind, st.path + ".spawn.kind");
+        if (st.kind == step_kind::spawn) {
+            check_kind(r, st.spawned.kind, st.spawned.args, st.path + ".spawn.kind",
+                       st.path + ".spawn.args");
+        }
     }
     for (std::size_t i = 0; i < s.invariants.size(); ++i) {
         const invariant& inv = s.invariants[i];

@@ -5,10 +5,13 @@
 /// that use rapidcheck link it.
 
 #include <cstdint>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <rapidcheck.h>
@@ -116,26 +119,63 @@ inline std::string reproduce_params(const std::string& name, const rc::detail::F
     return rc::detail::configToMinimalString(config);
 }
 
-/// Checks `property` on at most `max_success` cases (other settings come from RC_PARAMS,
-/// and a `reproduce=` there replays a recorded failure of `name`); prints the result and,
-/// on failure, the `RC_PARAMS` that replays it.
+/// What a property check did, without rapidcheck's internal types.
+struct property_result {
+    bool passed = false;      ///< every case held (or the reproduced case held)
+    int cases = 0;            ///< cases that held before the end or the failure
+    bool reproduced = false;  ///< one recorded case was replayed instead of new ones drawn
+    std::string rc_params;    ///< on failure: the `RC_PARAMS` value that replays it
+};
+
+/// rapidcheck's settings for a check whose own budget is `max_success` cases: `rc_params`
+/// (the text of `RC_PARAMS`, or null) overrides it, so `max_success=N` there wins.
+/// Throws `std::invalid_argument` on a malformed `rc_params`.
+inline rc::detail::Configuration property_config(int max_success, const char* rc_params) {
+    rc::detail::Configuration config = rc::detail::configuration();
+    config.testParams.maxSuccess = max_success;
+    if (rc_params == nullptr) return config;
+    try {
+        return rc::detail::configFromString(rc_params, config);
+    } catch (const rc::detail::ConfigurationException& e) {
+        throw std::invalid_argument(std::string("RC_PARAMS: ") + e.what());
+    }
+}
+
+/// Checks `property` on `max_success` cases, or as many as `RC_PARAMS` `max_success` says;
+/// if a `reproduce=` there names `name`, replays that recorded case alone. A `reproduce=`
+/// naming only other properties does not stop this one: it runs its cases as usual (and
+/// says so), where rapidcheck alone would report success after 0 cases. Prints the result
+/// and, on failure, the `RC_PARAMS` that replays it. `rc_params` is for tests.
 template <class Testable>
-rc::detail::TestResult check_property(const std::string& name, int max_success, Testable&& property,
-                                      std::ostream& out = std::cerr) {
-    rc::detail::TestParams params = rc::detail::configuration().testParams;
-    params.maxSuccess = max_success;
+property_result check_property(const std::string& name, int max_success, Testable&& property,
+                               std::ostream& out = std::cerr,
+                               const char* rc_params = std::getenv("RC_PARAMS")) {
+    const rc::detail::Configuration config = property_config(max_success, rc_params);
+    std::unordered_map<std::string, rc::detail::Reproduce> replay;
+    if (const auto it = config.reproduce.find(name); it != config.reproduce.end())
+        replay.insert(*it);
     rc::detail::TestMetadata metadata{name, name};
     rc::detail::TestListenerAdapter listener;
-    auto result = rc::detail::checkProperty(rc::detail::toProperty(std::forward<Testable>(property)), metadata, params,
-                                            listener, rc::detail::configuration().reproduce);
+    auto result =
+        rc::detail::checkProperty(rc::detail::toProperty(std::forward<Testable>(property)),
+                                  metadata, config.testParams, listener, replay);
     out << "- " << name << "\n";
+    if (replay.empty() && !config.reproduce.empty())
+        out << "(RC_PARAMS reproduces other properties; this one runs)\n";
     rc::detail::printResultMessage(result, out);
     out << "\n";
-    if (result.template is<rc::detail::FailureResult>()) {
-        out << "replay with: RC_PARAMS=\"" << reproduce_params(name, result.template get<rc::detail::FailureResult>())
-            << "\"\n";
+    property_result r;
+    r.reproduced = !replay.empty();
+    if (result.template is<rc::detail::SuccessResult>()) {
+        r.passed = true;
+        r.cases = result.template get<rc::detail::SuccessResult>().numSuccess;
+    } else if (result.template is<rc::detail::FailureResult>()) {
+        const auto& failed = result.template get<rc::detail::FailureResult>();
+        r.cases = failed.numSuccess;
+        r.rc_params = reproduce_params(name, failed);
+        out << "replay with: RC_PARAMS=\"" << r.rc_params << "\"\n";
     }
-    return result;
+    return r;
 }
 
 }  // namespace ractor::sim

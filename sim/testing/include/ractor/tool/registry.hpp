@@ -33,6 +33,9 @@ using check_fn = std::function<void(const check_context&)>;
 struct kind_entry {
     std::string summary;
     kind_factory spawn;
+    /// Converts the arguments without spawning, so that a bad scenario fails before it
+    /// runs (throws what the conversion throws); empty: the factory checks them itself.
+    std::function<void(const nlohmann::json& args)> check_args{};
 };
 
 /// A named check.
@@ -48,19 +51,26 @@ class registry {
 public:
     /// Registers the actor type `A` as kind `name`. `A` handles `tool::message`; its
     /// arguments are read from the scenario's `args` with nlohmann's `get<A::arguments_type>`
+    /// before the scenario runs (a `from_json` that uses `tool::argument` names each bad field)
     /// (a kind without arguments takes `std::monostate` and ignores them).
     template <class A>
     void add_kind(std::string name, std::string summary = {}) {
         static_assert(std::is_same_v<typename A::message_type, message>,
                       "a registered kind handles ractor::tool::message");
-        add_kind_factory(std::move(name), std::move(summary),
-                         [](actor_system& sys, const nlohmann::json& args, spawn_options o) {
-                             return sys.spawn(A{}, arguments_of<typename A::arguments_type>(args), std::move(o));
-                         });
+        add_kind_factory(
+            std::move(name), std::move(summary),
+            [](actor_system& sys, const nlohmann::json& args, spawn_options o) {
+                return sys.spawn(A{}, arguments_of<typename A::arguments_type>(args), std::move(o));
+            },
+            [](const nlohmann::json& args) {
+                (void)arguments_of<typename A::arguments_type>(args);
+            });
     }
 
-    /// Registers a kind made by a factory of the user's own.
-    void add_kind_factory(std::string name, std::string summary, kind_factory spawn);
+    /// Registers a kind made by a factory of the user's own; `check_args`, if given, converts
+    /// the arguments as the factory would (see `kind_entry::check_args`).
+    void add_kind_factory(std::string name, std::string summary, kind_factory spawn,
+                          std::function<void(const nlohmann::json& args)> check_args = {});
 
     /// Registers a program that `run`, `explore` and the other commands take by name.
     void add_program(sim::named_program p);
