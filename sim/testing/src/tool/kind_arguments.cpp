@@ -10,12 +10,14 @@ std::pair<std::string, std::string> argument_problem(const std::exception& e) {
     std::string text = e.what();
     if (const auto* j = dynamic_cast<const nlohmann::json::exception*>(&e)) {
         // nlohmann prefixes "[json.exception.<kind>.<id>] "; the id 403 is a missing key.
-        if (const auto tag = text.find("] "); text.rfind("[json.exception.", 0) == 0 && tag != std::string::npos) {
+        if (const auto tag = text.find("] ");
+            text.rfind("[json.exception.", 0) == 0 && tag != std::string::npos) {
             text.erase(0, tag + 2);
         }
         const auto open = text.find('\'');
         const auto close = open == std::string::npos ? open : text.find('\'', open + 1);
-        if (j->id == 403 && close != std::string::npos) return {"." + text.substr(open + 1, close - open - 1), "missing"};
+        if (j->id == 403 && close != std::string::npos)
+            return {"." + text.substr(open + 1, close - open - 1), "missing"};
     }
     return {"", text};
 }

@@ -47,11 +47,15 @@ T argument(const nlohmann::json& args, const std::string& name) {
                                            std::to_string(std::numeric_limits<T>::max()));
         }
     } else if constexpr (std::is_integral_v<T>) {
-        const bool fits = v.is_number_integer() && (v.is_number_unsigned()
-                                                        ? v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<T>::max())
-                                                        : v.get<std::int64_t>() >= std::numeric_limits<T>::min() &&
-                                                              v.get<std::int64_t>() <= std::numeric_limits<T>::max());
-        if (!fits) throw argument_error(name, "expected an integer that fits " + std::to_string(sizeof(T) * 8) + " bits");
+        const bool fits =
+            v.is_number_integer() &&
+            (v.is_number_unsigned()
+                 ? v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<T>::max())
+                 : v.get<std::int64_t>() >= std::numeric_limits<T>::min() &&
+                       v.get<std::int64_t>() <= std::numeric_limits<T>::max());
+        if (!fits)
+            throw argument_error(
+                name, "expected an integer that fits " + std::to_string(sizeof(T) * 8) + " bits");
     } else if constexpr (std::is_floating_point_v<T>) {
         if (!v.is_number()) throw argument_error(name, "expected a number");
     } else if constexpr (std::is_same_v<T, std::string>) {
