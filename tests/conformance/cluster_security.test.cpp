@@ -26,9 +26,21 @@ using result = cluster::handshake_machine::step::result;
 
 namespace {
 
+/// The test timings with the default node-down timeout: these tests look for harm done by
+/// hostile frames (a replaced session is down at once), and a 1 s timeout also fired when a
+/// loaded machine under ASan stalled the pair while n1 decoded a 1 MiB frame.
+cluster::node_options patient(test_backend& backend, const std::string& name) {
+    auto o = options_for(backend, name);
+    o.node_down_timeout = cluster::node_options{}.node_down_timeout;
+    return o;
+}
+
 /// n1 serving "echo", n2 connected to it, and n1's node events logged.
 struct served_pair {
-    explicit served_pair(test_backend& backend) : n1(backend, "n1"), n2(backend, "n2"), raw(backend.add_node("raw")) {
+    explicit served_pair(test_backend& backend)
+        : n1(backend, patient(backend, "n1")),
+          n2(backend, patient(backend, "n2")),
+          raw(backend.add_node("raw")) {
         n1.sys.spawn(echo{}, make_log(), {.name = "echo"});
         n1.node.monitor_nodes(n1.sys.spawn(node_watcher{}, events));
         n2.node.connect(n1.node.address());

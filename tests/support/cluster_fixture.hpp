@@ -49,7 +49,9 @@ inline cluster::node_options options_for(test_backend& backend, const std::strin
 /// One node: an actor system and its cluster node (destroyed first).
 struct test_node {
     test_node(test_backend& backend, const std::string& name, std::string cookie = "secret")
-        : sys(backend.add_node(name)), node(sys, options_for(backend, name, std::move(cookie))) {
+        : test_node(backend, options_for(backend, name, std::move(cookie))) {}
+    test_node(test_backend& backend, cluster::node_options o)
+        : sys(backend.add_node(o.name)), node(sys, std::move(o)) {
         node.register_message<echo_message>("echo");
         node.register_message<hold_request>("hold");
     }
