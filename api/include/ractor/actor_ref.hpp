@@ -53,24 +53,11 @@ call_result<R> call_with(const cell_base& target, Send&& send, std::optional<dur
     }
 }
 
-}  // namespace detail
-
-/// A reference to an actor that accepts messages of type `Msg` (ractor's `ActorRef<Msg>`).
-template <class Msg>
-class actor_ref : public any_actor_ref {
+/// The `call` of a reference type `Ref` (`actor_ref`, `derived_ref`): what it sends goes
+/// through `Ref::cast`.
+template <class Ref>
+class calls {
 public:
-    using message_type = Msg;
-
-    actor_ref() = default;
-    /// Wraps a cell known to accept `Msg` (the library's own constructor).
-    explicit actor_ref(detail::cell_ptr cell) noexcept : any_actor_ref(std::move(cell)) {}
-
-    /// Queues `msg` without waiting. Messages from one sender arrive in the order sent.
-    send_status cast(Msg msg) const {
-        auto* e = new detail::message_envelope<Msg>(std::move(msg));
-        return cell()->push_message(e);
-    }
-
     /// Sends the request built by `build(reply_port<R>)` and waits for the reply, at most
     /// `timeout`. `build` may be generic (`[](auto reply) { return get{std::move(reply)}; }`):
     /// `R` is then the `message_reply` of the message it returns. Inside a handler only the
@@ -90,9 +77,30 @@ public:
 private:
     template <class Build>
     auto call_impl(Build&& build, std::optional<duration> timeout) const {
-        using R = typename detail::reply_type_of<Build>::type;
-        return detail::call_with<R>(
-            *cell(), [&](reply_port<R> port) { return cast(build(std::move(port))); }, timeout);
+        using R = typename reply_type_of<Build>::type;
+        const Ref& self = static_cast<const Ref&>(*this);
+        return call_with<R>(
+            *self.cell(), [&](reply_port<R> port) { return self.cast(build(std::move(port))); },
+            timeout);
+    }
+};
+
+}  // namespace detail
+
+/// A reference to an actor that accepts messages of type `Msg` (ractor's `ActorRef<Msg>`).
+template <class Msg>
+class actor_ref : public any_actor_ref, public detail::calls<actor_ref<Msg>> {
+public:
+    using message_type = Msg;
+
+    actor_ref() = default;
+    /// Wraps a cell known to accept `Msg` (the library's own constructor).
+    explicit actor_ref(detail::cell_ptr cell) noexcept : any_actor_ref(std::move(cell)) {}
+
+    /// Queues `msg` without waiting. Messages from one sender arrive in the order sent.
+    send_status cast(Msg msg) const {
+        auto* e = new detail::message_envelope<Msg>(std::move(msg));
+        return cell()->push_message(e);
     }
 };
 

@@ -2,7 +2,6 @@
 /// \file
 /// A reference restricted to part of an actor's messages (ractor's `DerivedActorRef`).
 
-#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -16,7 +15,7 @@ namespace ractor {
 /// calls and takes timers (`send_after`, `send_interval`) as an `actor_ref<Sub>` would, and
 /// each `Sub` becomes the full message on the way in.
 template <class Sub>
-class derived_ref : public any_actor_ref {
+class derived_ref : public any_actor_ref, public detail::calls<derived_ref<Sub>> {
 public:
     using message_type = Sub;
 
@@ -30,28 +29,10 @@ public:
     /// Queues `msg`, converted into the actor's message type.
     send_status cast(Sub msg) const { return push_(*cell(), std::move(msg)); }
 
-    /// As `actor_ref::call`: `build(reply_port<R>)` returns a `Sub`.
-    template <class Build>
-    auto call(Build&& build, duration timeout) const {
-        return call_impl(std::forward<Build>(build), timeout);
-    }
-    template <class Build>
-    auto call(Build&& build) const {
-        return call_impl(std::forward<Build>(build), std::nullopt);
-    }
-
 private:
     template <class Msg>
     static send_status push_as(detail::cell_base& cell, Sub&& msg) {
         return cell.push_message(new detail::message_envelope<Msg>(Msg(std::move(msg))));
-    }
-
-    template <class Build>
-    auto call_impl(Build&& build, std::optional<duration> timeout) const {
-        using R = typename detail::reply_type_of<Build>::type;
-        return detail::call_with<R>(
-            *cell(), [&](reply_port<R> port) { return cast(Sub(build(std::move(port)))); },
-            timeout);
     }
 
     send_status (*push_)(detail::cell_base&, Sub&&) = nullptr;
