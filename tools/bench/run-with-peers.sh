@@ -13,6 +13,8 @@
 #   REBUILD=1 tools/bench/run-with-peers.sh            # rebuild ractor-bench even if present
 #   BENCH=/path/to/ractor-bench tools/bench/run-with-peers.sh # use another (release) build
 #   SUMMARY_ONLY=1 RAW=file tools/bench/run-with-peers.sh     # re-summarise saved lines
+#   HOG=1 tools/bench/run-with-peers.sh                # contention: one busy loop per core
+#                                                      # beside every system's run, alike for all
 #
 # Peers are built with ../shared/peers/run.sh (RUNS=0: build only) into OUT/peers, so
 # nothing is written into ../shared. OUT defaults to build/bench-peers; the raw lines go to
@@ -30,6 +32,7 @@ THREADS=${THREADS:-2}
 SIM=${SIM:-1}
 WORKLOADS=${WORKLOADS:-"pingpong fanin skynet call idle timers"}
 LIMIT=${LIMIT:-300}  # seconds before one run counts as hung
+HOG=${HOG:-0}
 bench=${BENCH:-$root/build/release/tools/bench/ractor-bench}
 
 RAW=${RAW:-$OUT/raw-$(date +%Y%m%d-%H%M%S).txt}
@@ -174,28 +177,51 @@ export ERL_CRASH_DUMP="$(mktemp -d)/erl_crash.dump"
 have_time=0
 [ -x /usr/bin/time ] && have_time=1
 
+# With HOG=1, one busy-loop process per core runs for the whole of every run: the systems then
+# compete with other runnable threads for the CPU, as on a shared machine, and each gets the
+# same competition. The hogs run at normal priority, like the builds of a busy CI machine.
+hogs=()
+start_hogs() {
+  [ "$HOG" = 1 ] || return 0
+  local i
+  for i in $(seq "$(nproc)"); do
+    bash -c 'while :; do :; done' &
+    hogs+=($!)
+  done
+}
+stop_hogs() {
+  [ "${#hogs[@]}" -gt 0 ] || return 0
+  kill "${hogs[@]}" 2>/dev/null || true
+  wait "${hogs[@]}" 2>/dev/null || true
+  hogs=()
+}
+trap stop_hogs EXIT
+
 # run_one LABEL COMMAND...: appends the command's RESULT line (with maxrss_kb= added) to the
 # raw file, or a FAILED line.
 run_one() {
   local label=$1 out status=0 rss="" lines
   shift
   local rssfile="$OUT/last-rss.txt"
+  start_hogs
   if [ "$have_time" = 1 ]; then
     out=$(timeout "$LIMIT" /usr/bin/time -o "$rssfile" -f '%M' "$@" 2>"$OUT/last-stderr.txt") || status=$?
     rss=$(tail -n 1 "$rssfile" 2>/dev/null || true)
   else
     out=$(timeout "$LIMIT" "$@" 2>"$OUT/last-stderr.txt") || status=$?
   fi
+  stop_hogs
   lines=$(grep '^RESULT' <<<"$out" || true)
   if [ "$status" -eq 0 ] && [ -n "$lines" ]; then
     [[ "$rss" =~ ^[0-9]+$ ]] && lines="$lines maxrss_kb=$rss"
+    [ "$HOG" = 1 ] && lines="$lines hog=$(nproc)"
     echo "$lines" | tee -a "$RAW"
   else
     echo "FAILED: $label (exit $status): $(tail -n 3 "$OUT/last-stderr.txt" | tr '\n' ' ')" | tee -a "$RAW"
   fi
 }
 
-echo "==> $RUNS rounds of: $WORKLOADS (threads=$THREADS); raw lines: $RAW"
+echo "==> $RUNS rounds of: $WORKLOADS (threads=$THREADS, hog=$HOG); raw lines: $RAW"
 touch "$RAW"
 for r in $(seq "$RUNS"); do
   # the load average goes into the raw file: other work on the machine skews every number

@@ -19,6 +19,9 @@ namespace {
 /// and every hop then costs a full wake-up (measured: ~48 us round trips instead of ~1 us).
 constexpr std::chrono::nanoseconds spin_time{100'000};
 
+/// A yield that returns later than this ran another thread on the core: the CPU is contended.
+constexpr std::chrono::nanoseconds contended_yield{20'000};
+
 std::chrono::steady_clock::time_point steady_at(std::int64_t ns) noexcept {
     return std::chrono::steady_clock::time_point(
         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -53,8 +56,14 @@ void worker::idle_until(std::chrono::steady_clock::time_point tp) noexcept {
         // Spin politely: with more runnable threads than cores (a thread starting timers
         // next to two idle workers on two cores, or other processes), a spinner that keeps
         // its core delays the threads that have work; with none waiting, this returns at once.
+        const auto before_yield = std::chrono::steady_clock::now();
         std::this_thread::yield();
-        if (std::chrono::steady_clock::now() - spin_start < spin_time) continue;
+        const auto after_yield = std::chrono::steady_clock::now();
+        // A yield that gave the core away means the CPU is contended: spinning on would only
+        // keep this thread runnable, where a sleeper is woken ahead of busy threads. So sleep.
+        if (after_yield - before_yield < contended_yield && after_yield - spin_start < spin_time) {
+            continue;
+        }
         if (steal_stuck()) {
             wake_dispatcher();
             if (algorithm_->has_ready_fibers()) break;
