@@ -175,7 +175,7 @@ void cell_base::start(void (*start_fn)(cell_base&, void*), void* ctx, cell_base*
     post_start_pending_ = true;
     // sched_ has been true since construction: hand the cell to the executor now.
     add_ref(this);
-    rt_.executor.schedule(*this);
+    rt_.executor.schedule_fresh(*this);
 }
 
 // ---- running --------------------------------------------------------------------------

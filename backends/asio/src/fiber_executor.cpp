@@ -19,6 +19,15 @@ void fiber_executor::schedule(runnable& r) {
     }
 }
 
+void fiber_executor::schedule_fresh(runnable& r) {
+    worker* w = host_.local_worker();
+    if (w == nullptr || host_.stopping()) {
+        schedule(r);
+        return;
+    }
+    w->push_local(r, queue_place::fresh);
+}
+
 void fiber_executor::yield() {
     if (fiber_slot* slot = worker::current_slot()) {
         slot->owner_->yield(*slot);

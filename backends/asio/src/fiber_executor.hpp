@@ -20,6 +20,8 @@ public:
     explicit fiber_executor(host& h) noexcept : host_(h) {}
 
     void schedule(runnable& r) override;
+    /// On a worker of this host, onto that worker's fresh stack; elsewhere as `schedule`.
+    void schedule_fresh(runnable& r) override;
     void yield() override;
     park_token prepare_park() override;
     wake_reason park(park_token token, std::optional<time_point> deadline) override;

@@ -90,8 +90,8 @@ public:
 
     // Owner thread only.
 
-    /// Queues `r` from this thread.
-    void push_local(runnable& r) noexcept;
+    /// Queues `r` from this thread, at `where` (see run_queue).
+    void push_local(runnable& r, queue_place where = queue_place::back) noexcept;
     /// Parks the calling worker fiber `self` (see `executor::park`).
     wake_reason park(fiber_slot& self, park_token token, std::optional<time_point> deadline);
     /// Lets other ready work run before `self` continues.

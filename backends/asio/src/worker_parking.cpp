@@ -12,8 +12,8 @@
 
 namespace ractor::asio_backend {
 
-void worker::push_local(runnable& r) noexcept {
-    const std::size_t queued = queue_.push(r);
+void worker::push_local(runnable& r, queue_place where) noexcept {
+    const std::size_t queued = queue_.push(r, where);
     if (dispatcher_waiting_) {
         wake_dispatcher();
         return;

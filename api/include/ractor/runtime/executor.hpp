@@ -58,6 +58,10 @@ public:
 
     /// Queues `r` to run on a worker fiber. Callable from any thread.
     virtual void schedule(runnable& r) = 0;
+    /// Queues `r`, work the caller has just made (a spawned actor's first run), which a
+    /// backend may run before older queued work: running fresh work depth-first keeps the
+    /// number of live actors of a spawning tree small. Fairness stays the backend's duty.
+    virtual void schedule_fresh(runnable& r) { schedule(r); }
 
     /// Lets other ready work run before the current fiber continues.
     virtual void yield() = 0;
