@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <ractor/actor_system.hpp>
+#include <ractor/assertions.hpp>
 #include <ractor/buggify.hpp>
 #include <ractor/detail/exception_text.hpp>
 #include <ractor/detail/sync_here.hpp>
@@ -110,6 +111,7 @@ send_status cell_base::push_message(envelope* e) {
                                                          : send_status::ok;
     if (refused == send_status::ok && mailbox_capacity_ != 0 && ahead >= mailbox_capacity_) {
         refused = send_status::mailbox_full;
+        ractor::record_hit(RACTOR_ASSERTION_SITE(reachable, "ractor.mailbox_full"), rt_);
     }
     if (refused != send_status::ok) {
         queued_.fetch_sub(1, std::memory_order_seq_cst);
@@ -344,6 +346,7 @@ reply_slot_base::state_t await_reply(reply_slot_base& slot, std::optional<time_p
         slot.drop_reason = "the call was interrupted: the runtime is shutting down";
         return reply_slot_base::dropped;
     }
+    RACTOR_SOMETIMES(st == reply_slot_base::dropped, "ractor.call.reply_dropped");
     return st;
 }
 

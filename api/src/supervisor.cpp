@@ -9,6 +9,7 @@
 #include <utility>
 
 #include <ractor/actor.hpp>
+#include <ractor/assertions.hpp>
 #include <ractor/detail/exception_text.hpp>
 #include <ractor/detail/supervisor_mutation.hpp>
 #include <ractor/errors.hpp>
@@ -188,6 +189,7 @@ private:
     /// One restart too many (`offender` exited or failed to start with `reason`).
     static void give_up(const self_ref& self, const supervisor_state& s, const std::string& offender,
                         const std::string& reason) {
+        RACTOR_REACHABLE("ractor.supervisor.restart_intensity_reached");
         report(self, s, supervisor_report::kind::reached_max_restart_intensity, offender, reason);
         self.stop(exit_reason::shutdown);  // post_stop stops the children
     }

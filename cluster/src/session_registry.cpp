@@ -2,6 +2,8 @@
 // session-per-pair rule, node up and down, and the bookkeeping of session actors.
 #include <algorithm>
 
+#include <ractor/assertions.hpp>
+
 #include "node_core.hpp"
 
 namespace ractor::cluster::detail {
@@ -54,6 +56,8 @@ admission node_core::admit_incoming(const handshake_peer& hello, const std::shar
         std::erase_if(peer->tentative, [](const std::shared_ptr<link>& l) { return !l->is_open(); });
         peer->tentative.push_back(via);
     }
+    ractor::record_hit(RACTOR_ASSERTION_SITE(sometimes, "ractor.cluster.session_replaced"),
+                       sys.runtime(), stale != nullptr);
     if (stale) session_ended(peer, stale, restarted(hello.name));
     return {true, {}, handshake_failure::none, false};
 }
@@ -142,6 +146,8 @@ std::vector<actor_ref<node_event>> node_core::make_current(peer_state& peer, con
                                                            std::uint64_t incarnation, const std::string& dialler) {
     peer.current = via;
     peer.current_dialer = dialler;
+    ractor::record_hit(RACTOR_ASSERTION_SITE(sometimes, "ractor.cluster.reconnected"),
+                       sys.runtime(), peer.incarnation == incarnation);
     peer.incarnation = incarnation;
     ++stats_.sessions_up;
     return watchers_;

@@ -92,7 +92,7 @@ private:
 /// the world runs on it.
 struct sim_node {
     sim_node(world_core& core, sim_network& net, std::uint64_t seed, std::uint64_t id,
-             std::string node_name, std::size_t batch_budget)
+             std::string node_name, std::size_t batch_budget, assertion_recorder& assertions)
         : name(std::move(node_name)),
           executor(core, id),
           clock(core, id),
@@ -100,7 +100,8 @@ struct sim_node {
           trace(core, id),
           faults(core, id),
           transport(net, id),
-          view{executor, clock, entropy, &trace, id, batch_budget, &faults, &transport} {}
+          view{executor,     clock,   entropy,    &trace,     id,
+               batch_budget, &faults, &transport, &assertions} {}
 
     std::string name;
     sim_executor executor;

@@ -65,6 +65,8 @@ void world::apply(const fault_plan& plan) { core_->apply(plan); }
 
 const std::vector<fault_tally>& world::fault_tallies() const { return core_->fault_tallies(); }
 
+std::vector<assertion_tally> world::assertion_tallies() const { return core_->assertion_tallies(); }
+
 ractor::runtime& world::node(std::uint64_t id) { return core_->node(id).view; }
 
 std::string_view world::node_name(std::uint64_t id) const { return core_->node(id).name; }

@@ -81,8 +81,8 @@ world_core::~world_core() {
 sim_node& world_core::add_node(std::string name) {
     check_thread("world::add_node");
     const std::uint64_t id = nodes_.size() + 1;
-    nodes_.push_back(
-        std::make_unique<sim_node>(*this, net_, seed_, id, std::move(name), opts_.batch_budget));
+    nodes_.push_back(std::make_unique<sim_node>(*this, net_, seed_, id, std::move(name),
+                                                opts_.batch_budget, assertions_));
     // A node added after a plan draws its faults from that plan's key like the others.
     nodes_.back()->faults.reseed(rules_.key);
     return *nodes_.back();

@@ -25,6 +25,7 @@
 #include <ractor/prng.hpp>
 
 #include "sanitizer_fiber.hpp"
+#include "sim_assertion_recorder.hpp"
 #include "sim_fault_injector.hpp"
 #include "sim_network.hpp"
 #include "sim_node.hpp"
@@ -132,6 +133,7 @@ public:
     /// Counts one firing of the plan entry whose tally is `tally`.
     void count_fault(std::size_t tally) noexcept { ++tallies_[tally].fired; }
     const std::vector<fault_tally>& fault_tallies() const noexcept { return tallies_; }
+    std::vector<assertion_tally> assertion_tallies() const { return assertions_.tallies(); }
     sim_network& network() noexcept { return net_; }
     /// The network, for a world control naming nodes `from` and `to` (0: any); checks the
     /// thread and the node ids.
@@ -228,6 +230,8 @@ private:
     const std::thread::id thread_;
     std::unique_ptr<scheduling_strategy> strategy_;
     sim_network net_;
+    /// Every node's `runtime::assertions`; declared before the nodes so that it outlives them.
+    sim_assertion_recorder assertions_;
     std::vector<std::unique_ptr<sim_node>> nodes_;
     time_options time_;
     bool charges_ = false;  ///< `time_.has_cost()`, asked at every handler invocation

@@ -6,6 +6,7 @@
 #include <ractor/actor_ref.hpp>
 #include <ractor/actor_system.hpp>
 #include <ractor/any_actor_ref.hpp>
+#include <ractor/assertions.hpp>
 #include <ractor/buggify.hpp>
 #include <ractor/call_result.hpp>
 #include <ractor/derived_ref.hpp>

@@ -21,7 +21,9 @@ namespace {
 constexpr std::uint64_t swarm_stream = 0x535741524d5f4f50ULL;
 
 seed_result to_seed_result(const run_report& r) {
-    return seed_result{r.options, r.outcome, r.message, r.trace_hash, r.steps, fired_by_kind(r.faults)};
+    return seed_result{r.options,    r.outcome, r.message,
+                       r.trace_hash, r.steps,   fired_by_kind(r.faults),
+                       r.assertions};
 }
 
 run_options options_for(const explore_options& opts, std::uint64_t seed) {
@@ -50,8 +52,32 @@ std::map<std::string, std::uint64_t> decode_faults(const std::string& word) {
     return out;
 }
 
-// A child reports one line per seed: "seed outcome hash steps faults message", the message
-// with backslashes and newlines escaped.
+// Assertion tallies as one word, "site:hits:held:max,..."; "-" for none. Site ids are the
+// same in the children, forked from this process after its static initialisation.
+std::string encode_assertions(const std::vector<assertion_tally>& tallies) {
+    std::string out;
+    for (const assertion_tally& t : tallies) {
+        out += (out.empty() ? "" : ",") + std::to_string(t.site) + ":" + std::to_string(t.hits) +
+               ":" + std::to_string(t.held) + ":" + std::to_string(t.max_value);
+    }
+    return out.empty() ? "-" : out;
+}
+
+std::vector<assertion_tally> decode_assertions(const std::string& word) {
+    std::vector<assertion_tally> out;
+    std::istringstream in(word == "-" ? std::string() : word);
+    for (std::string item; std::getline(in, item, ',');) {
+        assertion_tally t;
+        char colon = 0;
+        std::istringstream fields(item);
+        fields >> t.site >> colon >> t.hits >> colon >> t.held >> colon >> t.max_value;
+        out.push_back(t);
+    }
+    return out;
+}
+
+// A child reports one line per seed: "seed outcome hash steps faults assertions message", the
+// message with backslashes and newlines escaped.
 std::string encode(const seed_result& s) {
     std::string msg;
     for (char c : s.message) {
@@ -65,7 +91,7 @@ std::string encode(const seed_result& s) {
     }
     return std::to_string(s.options.seed) + " " + std::to_string(static_cast<int>(s.outcome)) +
            " " + std::to_string(s.trace_hash) + " " + std::to_string(s.steps) + " " +
-           encode_faults(s.faults_fired) + " " + msg + "\n";
+           encode_faults(s.faults_fired) + " " + encode_assertions(s.assertions) + " " + msg + "\n";
 }
 
 seed_result decode(const std::string& line, const explore_options& opts) {
@@ -74,8 +100,10 @@ seed_result decode(const std::string& line, const explore_options& opts) {
     int outcome = 0;
     seed_result s;
     std::string faults;
-    in >> seed >> outcome >> s.trace_hash >> s.steps >> faults;
+    std::string assertions;
+    in >> seed >> outcome >> s.trace_hash >> s.steps >> faults >> assertions;
     s.faults_fired = decode_faults(faults);
+    s.assertions = decode_assertions(assertions);
     s.options = options_for(opts, seed);
     s.outcome = static_cast<run_outcome>(outcome);
     std::string rest;
@@ -123,6 +151,7 @@ struct explorer {
             t.fired_seeds += n > 0;
             t.fired += n;
         }
+        summary.assertions.add(s.options.seed, s.assertions);
         if (s.outcome == run_outcome::passed) {
             ++summary.passed;
         } else {
@@ -304,6 +333,7 @@ explore_summary explore(const program& p, const explore_options& opts) {
         o.base.pct_steps = std::max<std::uint64_t>(run_program(p, calibration).steps, 1);
     }
     explorer e{p, o, {}};
+    e.summary.assertions = assertion_report(o.required_sites);
     if (o.jobs <= 1 || o.seeds <= 1) {
         e.run_here();
     } else {
@@ -327,7 +357,7 @@ std::string explore_summary::describe(const std::string& tool,
                   static_cast<unsigned long long>(runs), program_name.c_str(), wall_seconds,
                   static_cast<double>(runs) / secs, static_cast<double>(total_steps) / secs,
                   static_cast<unsigned long long>(passed), failures.size());
-    std::string out = head + describe_fault_kinds(fault_kinds);
+    std::string out = head + describe_fault_kinds(fault_kinds) + assertions.describe();
     if (!failures.empty()) {
         out += "failing seeds:\n";
     }

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include <ractor/sim/assertion_report.hpp>
 #include <ractor/sim/errors.hpp>
 #include <ractor/sim/hex.hpp>
 #include <ractor/sim/pct_strategy.hpp>
@@ -171,6 +172,14 @@ void read_world(const world& w, const guarded_strategy& g, run_report& report) {
     report.virtual_ns = w.now().time_since_epoch().count();
     report.events = w.events();
     report.faults = w.fault_tallies();
+    report.assertions = w.assertion_tallies();
+    if (const auto violations = assertion_violations(report.assertions);
+        report.passed() && !violations.empty()) {
+        report.outcome = run_outcome::failed;
+        for (const std::string& v : violations) {
+            report.message += (report.message.empty() ? "" : "; ") + v;
+        }
+    }
     report.event_count = report.events.size();
     report.failure_at =
         report.passed() ? report.event_count : g.failure_at().value_or(report.event_count);
@@ -249,6 +258,20 @@ std::string fault_summary(const run_report& r) {
     for (const fault_tally& t : r.faults) {
         out += "  plan " + std::to_string(t.plan) + " " + t.entry + " (" + t.kind + "): fired " +
                std::to_string(t.fired) + (t.fired == 1 ? " time\n" : " times\n");
+    }
+    return out;
+}
+
+std::string assertion_summary(const run_report& r) {
+    if (r.assertions.empty()) return {};
+    const std::vector<const assertion_site*> catalogue = assertion_catalogue();
+    std::string out = "assertion sites hit:\n";
+    for (const assertion_tally& t : r.assertions) {
+        const assertion_site& site = *catalogue.at(t.site);
+        out += "  " + describe_site(site) + ": " + std::to_string(t.hits) + " hits, " +
+               std::to_string(t.held) + " true";
+        if (site.kind() == assertion_kind::track_max) out += ", max " + std::to_string(t.max_value);
+        out += "\n";
     }
     return out;
 }

@@ -2,6 +2,7 @@
 /// \file
 /// The runtime interface: the roles one node's code may use to reach the outside world.
 
+#include <ractor/runtime/assertion_recorder.hpp>
 #include <ractor/runtime/clock.hpp>
 #include <ractor/runtime/entropy.hpp>
 #include <ractor/runtime/executor.hpp>
@@ -24,6 +25,7 @@ struct runtime {
     std::size_t batch_budget = 64;
     fault_injector* faults = nullptr;  ///< null outside the simulator: no faults, buggify() is false
     ractor::transport* net = nullptr;  ///< the node's network; null on a backend built without one
+    assertion_recorder* assertions = nullptr;  ///< null outside the simulator: sites are inert
 };
 
 }  // namespace ractor

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <ractor/runtime/runtime.hpp>
+#include <ractor/sim/assertion_tally.hpp>
 #include <ractor/sim/errors.hpp>
 #include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/network_options.hpp>
@@ -72,6 +73,9 @@ struct world_options {
 /// docs/simulator.md, "Simulated network"): addresses are any unique strings, every packet
 /// takes a seeded latency (`world_options::network`) and arrives as a world timer, and the
 /// network's faults are world calls (`partition`, `clog`, ...) or parts of a fault plan.
+///
+/// Every node's `runtime::assertions` records the hits of assertion sites for the run
+/// (`assertion_tallies`); hits do not enter the trace.
 ///
 /// Every node's `runtime::faults` is the world's fault injector for it: with no plan applied
 /// it injects nothing and `buggify` is false. `apply` installs a fault plan (see
@@ -163,6 +167,10 @@ public:
     /// How often each entry of every plan applied so far fired, in plan order (see
     /// `fault_tally`).
     const std::vector<fault_tally>& fault_tallies() const;
+
+    /// What every assertion site hit so far in this world's run saw, by site id (see
+    /// assertions.hpp; every node's `runtime::assertions` records here).
+    std::vector<assertion_tally> assertion_tallies() const;
 
     /// The runtime of node `id`; throws std::out_of_range for an unknown id.
     ractor::runtime& node(std::uint64_t id);

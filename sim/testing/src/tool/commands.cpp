@@ -30,7 +30,8 @@ void print_speed(const sim::run_report& r) {
 /// the command that reruns it; with `full`, every event whether it failed or not.
 void print_report(const std::string& tool, const std::string& name, const sim::run_report& r,
                   const report_flags& flags) {
-    std::cout << sim::summary_line(name, r) << "\n" << sim::fault_summary(r);
+    std::cout << sim::summary_line(name, r) << "\n"
+              << sim::fault_summary(r) << sim::assertion_summary(r);
     print_speed(r);
     if (r.passed()) {
         if (flags.full_trace) {
@@ -114,6 +115,7 @@ int explore_command(const std::string& tool, const target& t, const run_flags& f
     o.swarm = e.swarm;
     o.jobs = e.jobs;
     o.stop_after_failures = e.stop_after;
+    o.required_sites = e.required_sites;
     o.tool = tool;
     o.program_name = t.name;
     o.progress = progress_printer();
@@ -123,7 +125,7 @@ int explore_command(const std::string& tool, const target& t, const run_flags& f
     }
     std::cout << s.describe(tool, t.name);
     if (s.failures.empty()) {
-        return exit_status::passed;
+        return s.campaign_passed() ? exit_status::passed : exit_status::run_failed;
     }
     // Seeds replay exactly: run the first failure again to show its trace.
     sim::run_options again = s.failures.front().options;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "run_flags.hpp"
 
@@ -25,6 +26,7 @@ struct explore_flags {
     unsigned jobs = 1;
     std::uint64_t stop_after = 0;
     std::size_t tail = 20;
+    std::vector<std::string> required_sites;  ///< `explore_options::required_sites`
 };
 
 /// What `export` writes, beyond the run flags.

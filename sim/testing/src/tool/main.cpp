@@ -53,6 +53,9 @@ void add_explore_flags(CLI::App& cmd, rs::explore_flags& e) {
     cmd.add_option("--stop-after", e.stop_after, "stop after this many failing seeds (0: never)")
         ->check(count)
         ->capture_default_str();
+    cmd.add_option("--require-sites", e.required_sites,
+                   "fail unless every sometimes/reachable assertion site whose name starts with "
+                   "this prefix was hit (and held); repeatable, '' for every site");
     add_tail(cmd, e.tail, "trace events to show for the first failure");
 }
 

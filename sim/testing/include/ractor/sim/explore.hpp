@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <ractor/sim/assertion_report.hpp>
 #include <ractor/sim/program.hpp>
 #include <ractor/sim/run_program.hpp>
 
@@ -34,6 +35,9 @@ struct explore_options {
     bool swarm = false;
     /// Parallel child processes (fork); 1 runs everything in this process.
     unsigned jobs = 1;
+    /// Name prefixes of the `sometimes` and `reachable` assertion sites the campaign fails
+    /// without ("" names every site; see `assertion_report`).
+    std::vector<std::string> required_sites;
     /// Stop starting new seeds once this many failed; 0: run them all.
     std::uint64_t stop_after_failures = 0;
     /// Names used in the reproduction commands.
@@ -52,6 +56,7 @@ struct seed_result {
     std::uint64_t steps = 0;
     /// How often faults of each kind its plans named fired (`fired_by_kind`).
     std::map<std::string, std::uint64_t> faults_fired;
+    std::vector<assertion_tally> assertions;  ///< the assertion sites it hit
 };
 
 /// One fault kind over a campaign.
@@ -70,11 +75,16 @@ struct explore_summary {
     double wall_seconds = 0;
     /// Per fault kind planned in any seed: how often it fired over the campaign.
     std::map<std::string, fault_kind_total> fault_kinds;
+    /// Every site of the assertion catalogue over the campaign.
+    assertion_report assertions;
+
+    /// True if no seed failed and every assertion claim held (`assertion_report::failures`).
+    bool campaign_passed() const { return failures.empty() && assertions.passed(); }
 
     /// The summary a person reads: counts, rates, per planned fault kind how often it fired
-    /// (with a warning for a kind that never fired in any seed) and, per failing seed, its
-    /// outcome, message and one-line reproduction command (`tool` and `program_name` as
-    /// given).
+    /// (with a warning for a kind that never fired in any seed), every assertion site with
+    /// its hits and the claims that failed and, per failing seed, its outcome, message and
+    /// one-line reproduction command (`tool` and `program_name` as given).
     std::string describe(const std::string& tool, const std::string& program_name) const;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <ractor/runtime/time.hpp>
+#include <ractor/sim/assertion_tally.hpp>
 #include <ractor/sim/fault_plan.hpp>
 #include <ractor/sim/fault_tally.hpp>
 #include <ractor/sim/program.hpp>
@@ -61,8 +62,10 @@ struct run_options {
 
 /// How a run ended.
 enum class run_outcome : std::uint8_t {
-    passed,       ///< the program returned
-    failed,       ///< the program threw (an invariant or an actor error)
+    passed,  ///< the program returned
+    /// The program threw (an invariant or an actor error), or it returned but an `always`
+    /// assertion site was false or an `unreachable` one was hit.
+    failed,
     deadlock,     ///< quiescent while a caller still waited (`deadlock_error`)
     step_budget,  ///< more than `max_steps` steps (`step_budget_exceeded`)
     time_budget,  ///< virtual time past `max_virtual_time` (`time_budget_exceeded`)
@@ -87,6 +90,7 @@ struct run_report {
     std::vector<recorded_event> events;  ///< every event if `keep_events`
     std::vector<std::string> node_names;  ///< node id i is `node_names[i - 1]`
     std::vector<fault_tally> faults;      ///< how often each applied plan entry fired
+    std::vector<assertion_tally> assertions;  ///< the assertion sites the run hit, by site id
 
     bool passed() const noexcept { return outcome == run_outcome::passed; }
 };
@@ -104,6 +108,10 @@ std::string trace_tail(const run_report& r, std::size_t n = 20);
 /// How often each applied plan entry fired, one indented line per entry after a heading
 /// ("plan 1 kills[0] (kill): fired 0 times"); empty when no plan was applied.
 std::string fault_summary(const run_report& r);
+
+/// The assertion sites the run of `r` hit, one indented line each after a heading
+/// ("always 'x' at f.cpp:3: 4 hits, 4 true"); empty when it hit none.
+std::string assertion_summary(const run_report& r);
 
 /// A one-line summary: outcome, seed, strategy, hash, steps, virtual time, events.
 std::string summary_line(std::string_view program_name, const run_report& r);
